@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class InspectionSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="INSPECTION_", extra="ignore")
+
+    service_name: str = "inspection"
+    database_url: str = "sqlite+aiosqlite:///./.data/db/inspection.db"

@@ -1,0 +1,100 @@
+"""Async SQLAlchemy plumbing: one `Database` per service, the same code on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, MetaData, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Autoincrementing 64-bit key that SQLite also autoincrements (it only does so for INTEGER).
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kw: Any) -> AsyncEngine:
+    if is_sqlite(url):
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            # WAL lets readers run beside the single writer; NORMAL sync is durable in WAL mode.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    kw.setdefault("pool_size", 10)
+    kw.setdefault("max_overflow", 20)
+    kw.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kw)
+
+
+class Database:
+    """Engine, session factory, and the outbox wake-up hook of one service."""
+
+    def __init__(self, url: str, *, service: str, outbox_table: Any = None, inbox_table: Any = None) -> None:
+        self.url = url
+        self.service = service
+        self.engine = make_engine(url)
+        self.outbox_table = outbox_table
+        self.inbox_table = inbox_table
+        self._outbox_listeners: list[Callable[[], None]] = []
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def on_outbox_commit(self, callback: Callable[[], None]) -> None:
+        self._outbox_listeners.append(callback)
+
+    def notify_outbox(self) -> None:
+        for cb in self._outbox_listeners:
+            cb()
+
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessionmaker() as s:
+            yield s
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_relay_after_commit(session: Session) -> None:
+    # The relay publishes right after the business transaction commits, not at its next poll.
+    if session.info.pop("outbox_pending", False):
+        db = session.info.get("database")
+        if db is not None:
+            db.notify_outbox()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_events(session: Session) -> None:
+    session.info.pop("outbox_pending", None)

@@ -1,0 +1,43 @@
+"""FastAPI dependencies every service uses: the request's session and the caller's principal."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared import auth
+from shared.auth import Principal
+from shared.errors import Forbidden
+from shared.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request; the route commits (services never do), anything else rolls back."""
+    async with request.app.state.db.sessionmaker() as session:
+        yield session
+
+
+async def current_principal(request: Request) -> Principal:
+    return await request.app.state.principal_dependency(request)
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Any:
+    return Depends(auth.require_roles(*roles, principal=current_principal))
+
+
+def department_of(principal: Principal) -> str:
+    if principal.is_public or not principal.department:
+        raise Forbidden("this action needs a department credential")
+    return principal.department
+
+
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"page size, at most {MAX_PAGE_SIZE}")]
+Cursor = Annotated[str | None, Query(description="opaque cursor from the previous page's `next_cursor`")]
+DEFAULT_LIMIT = DEFAULT_PAGE_SIZE
