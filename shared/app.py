@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from sqlalchemy import MetaData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.auth import TokenVerifier, principal_dependency
+from shared.auth import PermissionDenied, TokenVerifier, Unauthenticated, principal_dependency
 from shared.bus.consumer import Subscription
 from shared.bus.runtime import ServiceBus
 from shared.bus.tables import BusTables
@@ -112,6 +112,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no route {request.method} {request.url.path}"
         return problem_response(exc.status_code, title, detail, headers=getattr(exc, "headers", None))
+
+    async def auth_error(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(exc.status, exc.title, exc.detail, headers=getattr(exc, "headers", None))  # type: ignore[attr-defined]
+
+    app.add_exception_handler(Unauthenticated, auth_error)
+    app.add_exception_handler(PermissionDenied, auth_error)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -48,12 +48,10 @@ def backend(request) -> str:
 
 @pytest.fixture(scope="session")
 def databases(backend, _workdir):
-    import asyncio
-
     factory = DatabaseFactory(backend, _workdir / backend)
     factory.workdir.mkdir(parents=True, exist_ok=True)
     yield factory
-    asyncio.run(factory.drop_all())
+    factory.drop_all_in_background()
 
 
 @pytest.fixture
@@ -62,3 +60,10 @@ def nats_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def authority(_workdir):
+    from tests.auth_support import Authority
+
+    return Authority(_workdir / "authority")

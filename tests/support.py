@@ -147,12 +147,12 @@ class DatabaseFactory:
         self._created.append(name)
         return self._pg_url(name)
 
-    async def drop_all(self) -> None:
-        for name in reversed(self._created):
-            try:
-                await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            except Exception:
-                pass
+    def drop_all_in_background(self) -> None:
+        if not self._created:
+            return
+        root = Path(__file__).resolve().parents[1]
+        subprocess.Popen([sys.executable, "-m", "tests.pg_cleanup", *reversed(self._created)], cwd=root,
+                         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._created.clear()
 
 

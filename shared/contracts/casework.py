@@ -1,0 +1,81 @@
+"""Events produced by the casework service. Never any data about a tip-off's sender."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from shared.contracts import EventPayload, event_contract
+
+
+@event_contract("sup.casework.decision.issued", 1)
+class DecisionIssued(EventPayload):
+    """An administrative decision on a case; credit records it, disclosure publishes it if publishable."""
+
+    decision_id: str
+    decision_number: str
+    case_id: str
+    uscc: str
+    party_name: str
+    party_kind: str = "organisation"  # organisation | person
+    violation_type: str
+    decision_kind: str  # penalty | no_penalty_minor | no_penalty_not_established | transfer_judicial
+    penalty_kinds: list[str] = []  # warning, fine, confiscation, suspension, licence_revocation, ...
+    fine_amount: Decimal = Decimal("0")
+    confiscation_amount: Decimal = Decimal("0")
+    severity: str = "general"  # minor | general | serious
+    lifelong_ban: bool = False
+    legal_basis: str
+    department: str
+    matter_code: str | None = None
+    decided_on: date
+    publishable: bool
+    summary: str = ""
+    full_text: str = ""
+
+
+@event_contract("sup.casework.decision.revoked", 1)
+class DecisionRevoked(EventPayload):
+    """A decision was revoked or changed: disclosure withdraws it within 3 working days."""
+
+    decision_id: str
+    decision_number: str
+    uscc: str
+    department: str
+    kind: str = "revoked"  # revoked | changed
+    reason: str = ""
+    revoked_on: date
+
+
+@event_contract("sup.casework.complaint.answered", 1)
+class ComplaintAnswered(EventPayload):
+    complaint_id: str
+    department: str
+    received_on: date
+    answered_on: date
+    due_on: date
+    accepted: bool
+
+
+@event_contract("sup.casework.case.closed", 1)
+class CaseClosed(EventPayload):
+    case_id: str
+    department: str
+    filed_on: date | None = None
+    closed_on: date
+    due_on: date | None = None
+    outcome: str
+
+
+@event_contract("sup.casework.clock.flagged", 1)
+class ClockFlagged(EventPayload):
+    """A statutory clock of a case is due soon or overdue."""
+
+    case_id: str
+    department: str
+    clock: str
+    due_on: date
+    status: str  # due_soon | overdue
+
+
+__all__ = ["DecisionIssued", "DecisionRevoked", "ComplaintAnswered", "CaseClosed", "ClockFlagged", "Decimal"]

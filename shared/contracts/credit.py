@@ -1,0 +1,116 @@
+"""Events produced by the credit service (the municipal public credit information platform)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from shared.contracts import EventPayload, event_contract
+
+
+@event_contract("sup.credit.subject.registered", 1)
+class SubjectRegistered(EventPayload):
+    """A market participant entered the registry. No personal data: the legal representative stays in credit."""
+
+    uscc: str
+    name: str
+    subject_type: str  # enterprise | individual_business | social_organisation
+    district: str
+    industry_code: str
+    registered_on: date | None = None
+    status: str = "active"
+
+
+@event_contract("sup.credit.subject.updated", 1)
+class SubjectUpdated(SubjectRegistered):
+    pass
+
+
+@event_contract("sup.credit.subject.deregistered", 1)
+class SubjectDeregistered(EventPayload):
+    uscc: str
+    status: str  # deregistered | revoked
+    effective_on: date
+
+
+@event_contract("sup.credit.record.added", 1)
+class CreditRecordAdded(EventPayload):
+    """A credit record was written. Disclosure publishes licences from these."""
+
+    record_id: str
+    uscc: str
+    subject_name: str
+    kind: str
+    department: str
+    matter_code: str | None = None
+    legal_basis: str | None = None
+    decision_date: date
+    summary: str = ""
+    severity: str | None = None
+    publicity_start: date | None = None
+    publicity_end: date | None = None
+    source_ref: str | None = None  # e.g. the decision number or inspection result id
+
+
+@event_contract("sup.credit.grade.changed", 1)
+class GradeChanged(EventPayload):
+    uscc: str
+    grade: str  # A (lowest risk) .. D
+    previous_grade: str | None = None
+    score: float
+    rule_set_version: str
+    as_of: date
+
+
+@event_contract("sup.credit.list.entered", 1)
+class ListEntered(EventPayload):
+    entry_id: str
+    uscc: str
+    subject_name: str
+    list_kind: str  # abnormal | serious_dishonesty | red
+    reason: str
+    basis: str
+    department: str
+    entered_on: date
+
+
+@event_contract("sup.credit.list.exited", 1)
+class ListExited(EventPayload):
+    entry_id: str
+    uscc: str
+    subject_name: str
+    list_kind: str
+    reason: str
+    department: str
+    exited_on: date
+
+
+@event_contract("sup.credit.repair.approved", 1)
+class RepairApproved(EventPayload):
+    """Publicity of a record ends early: disclosure withdraws it everywhere within 3 working days."""
+
+    repair_id: str
+    uscc: str
+    record_id: str
+    source_ref: str | None = None  # the decision number / source event the record came from
+    decided_on: date
+
+
+@event_contract("sup.credit.risk.alerted", 1)
+class RiskAlerted(EventPayload):
+    """A subject's risk score crossed the alert threshold; inspection turns it into a key inspection."""
+
+    alert_id: str
+    uscc: str
+    subject_name: str
+    score: float
+    level: str
+    reasons: list[str]
+    model_version: str
+    as_of: date
+
+
+__all__ = [
+    "SubjectRegistered", "SubjectUpdated", "SubjectDeregistered", "CreditRecordAdded", "GradeChanged",
+    "ListEntered", "ListExited", "RepairApproved", "RiskAlerted", "Decimal",
+]
