@@ -1,0 +1,191 @@
+"""Random assignment of inspectors to drawn objects, part of the verifiable draw.
+
+For each object (in USCC order) and each responsible department of the plan, candidate
+inspectors are drawn from that department's pool by a keyed hash of (seed, plan, uscc,
+department, round); of the first two eligible draws the less loaded one is taken ("power of
+two choices": random pairs, yet loads stay within a few visits of each other). If the hashed
+draws find nobody, the whole pool is scanned, so a shortage is only reported when real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from services.inspection.rules.draw import Subject
+
+# Each inspection object gets at least two inspectors.
+# Administrative Penalty Law (2021) art. 42: enforcement by no fewer than two officers.
+MIN_INSPECTORS_PER_OBJECT = 2
+ASSIGNMENT_ALGORITHM = "blake2b-keyed power-of-two-choices/v1"
+_DRAWS_PER_ROUND = 8  # 8 x 32-bit candidate indexes from one 32-byte digest
+_ANY_DISTRICT = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Inspector:
+    id: str
+    department: str
+    qualifications: frozenset[str] = frozenset()
+    districts: frozenset[str] = frozenset()  # "*" = whole city
+    active: bool = True
+    interests: frozenset[str] = frozenset()  # declared interests: USCCs or group ids
+
+
+@dataclass(frozen=True)
+class Assignment:
+    algorithm: str
+    assigned: dict[str, tuple[str, ...]]  # uscc -> inspector ids (draw order)
+    unassigned: dict[str, str]  # uscc -> reason
+    # uscc -> departments that could not provide an inspector (joint plans, "where possible")
+    missing_departments: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    load: dict[str, int] = field(default_factory=dict)
+
+
+def has_conflict_of_interest(inspector: Inspector, subject: Subject) -> bool:
+    """Recusal: an inspector with a declared interest in the subject or its group stays out."""
+    # Administrative Penalty Law art. 43: officers with a direct interest shall withdraw.
+    return subject.uscc in inspector.interests or (
+        subject.group_id is not None and subject.group_id in inspector.interests
+    )
+
+
+def inspected_last_time(inspector: Inspector, subject: Subject, last: Mapping[str, Iterable[str]]) -> bool:
+    """Rotation: not the same inspector as at the object's previous inspection."""
+    return inspector.id in last.get(subject.uscc, ())
+
+
+def _is_qualified(inspector: Inspector, required: frozenset[str]) -> bool:
+    return inspector.active and required <= inspector.qualifications
+
+
+def _covers(inspector: Inspector, district: str | None) -> bool:
+    return district is None or _ANY_DISTRICT in inspector.districts or district in inspector.districts
+
+
+class _Pools:
+    """Qualified active inspectors per (department, district), built once."""
+
+    def __init__(self, inspectors: Sequence[Inspector], required: frozenset[str]):
+        self.by_dept: dict[str, list[Inspector]] = {}
+        for ins in sorted(inspectors, key=lambda i: i.id):
+            if _is_qualified(ins, required):
+                self.by_dept.setdefault(ins.department, []).append(ins)
+        self._cache: dict[tuple[str, str | None], list[Inspector]] = {}
+
+    def pool(self, dept: str, district: str | None) -> list[Inspector]:
+        key = (dept, district)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = [i for i in self.by_dept.get(dept, ()) if _covers(i, district)]
+        return found
+
+
+def assign_inspectors(
+    plan_id: str,
+    seed: bytes,
+    objects: Sequence[Subject],
+    inspectors: Sequence[Inspector],
+    departments: Sequence[str],
+    *,
+    last_inspectors: Mapping[str, Iterable[str]] | None = None,
+    required_qualifications: Iterable[str] = (),
+    initial_load: Mapping[str, int] | None = None,
+    min_inspectors: int = MIN_INSPECTORS_PER_OBJECT,
+) -> Assignment:
+    """Assign at least ``min_inspectors`` inspectors to each object, one per department first."""
+    if min_inspectors < MIN_INSPECTORS_PER_OBJECT:
+        raise ValueError(f"at least {MIN_INSPECTORS_PER_OBJECT} inspectors per object are required")
+    depts = list(dict.fromkeys(departments))
+    if not depts:
+        raise ValueError("a plan needs at least one responsible department")
+    last = {u: frozenset(ids) for u, ids in (last_inspectors or {}).items()}
+    pools = _Pools(inspectors, frozenset(required_qualifications))
+    load: dict[str, int] = {i.id: 0 for i in inspectors}
+    load.update(initial_load or {})
+    base = hashlib.blake2b(f"assign|{plan_id}|".encode(), key=seed, digest_size=32)
+    assigned: dict[str, tuple[str, ...]] = {}
+    unassigned: dict[str, str] = {}
+    missing: dict[str, tuple[str, ...]] = {}
+    needed = max(min_inspectors, len(depts))
+
+    for obj in sorted(objects, key=lambda s: s.uscc):
+        excluded = last.get(obj.uscc, frozenset())
+        chosen: list[str] = []
+
+        def eligible(ins: Inspector) -> bool:
+            return (
+                ins.id not in excluded
+                and ins.id not in chosen
+                and not has_conflict_of_interest(ins, obj)
+            )
+
+        def pick(dept: str, round_no: int) -> str | None:
+            pool = pools.pool(dept, obj.district)
+            if not pool:
+                return None
+            h = base.copy()
+            h.update(f"{obj.uscc}|{dept}|{round_no}".encode())
+            seen: list[Inspector] = []
+            for idx in struct.unpack("<8I", h.digest()):
+                ins = pool[idx % len(pool)]
+                if all(ins is not s for s in seen) and eligible(ins):
+                    seen.append(ins)
+                    if len(seen) == 2:
+                        break
+            if not seen:  # hashed draws all rejected: fall back to an exhaustive scan
+                start = struct.unpack_from("<I", h.digest())[0] % len(pool)
+                seen = [i for i in pool[start:] + pool[:start] if eligible(i)][:2]
+                if not seen:
+                    return None
+            best = min(seen, key=lambda i: load[i.id])  # min keeps the first drawn on ties
+            return best.id
+
+        lacking = []
+        for dept in depts:
+            got = pick(dept, 0)
+            if got is None:
+                lacking.append(dept)
+            else:
+                chosen.append(got)
+        round_no = 1
+        while len(chosen) < needed and round_no <= needed:
+            progressed = False
+            for dept in depts:
+                if len(chosen) >= needed:
+                    break
+                got = pick(dept, round_no)
+                if got is not None:
+                    chosen.append(got)
+                    progressed = True
+            if not progressed:
+                break
+            round_no += 1
+        if len(chosen) < min_inspectors:
+            unassigned[obj.uscc] = _shortage_reason(obj, depts, pools, excluded, min_inspectors)
+            continue
+        for ins_id in chosen:
+            load[ins_id] += 1
+        assigned[obj.uscc] = tuple(chosen)
+        if lacking:
+            missing[obj.uscc] = tuple(lacking)
+    return Assignment(ASSIGNMENT_ALGORITHM, assigned, unassigned, missing, load)
+
+
+def _shortage_reason(
+    obj: Subject, depts: list[str], pools: _Pools, excluded: frozenset[str], need: int
+) -> str:
+    """Say at which filter the candidates ran out, in the order the filters apply."""
+    base = [i for d in depts for i in pools.pool(d, obj.district)]
+    where = f"district {obj.district}" if obj.district else "the object"
+    if len(base) < need:
+        return (f"only {len(base)} active qualified inspector(s) of {', '.join(depts)} "
+                f"cover {where} (need {need})")
+    after_recusal = [i for i in base if not has_conflict_of_interest(i, obj)]
+    if len(after_recusal) < need:
+        return f"only {len(after_recusal)} eligible inspector(s) after recusal (need {need})"
+    after_rotation = [i for i in after_recusal if i.id not in excluded]
+    return (f"only {len(after_rotation)} eligible inspector(s) after excluding the previous "
+            f"inspection's inspectors (need {need})")

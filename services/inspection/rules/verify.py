@@ -1,0 +1,208 @@
+"""The published draw record and its independent verification.
+
+Anyone holding the published record alone (JSON) can recompute the commitment, the
+population root, every stratum's size and selection, and the inspector assignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
+
+from services.inspection.rules.assignment import Assignment, Inspector, assign_inspectors
+from services.inspection.rules.draw import (
+    DRAW_ALGORITHM,
+    DrawResult,
+    Subject,
+    draw_inspection_objects,
+    seed_commitment,
+)
+from services.inspection.rules.ratios import GRADES, RatioTable, find_ratio_table
+
+RECORD_FORMAT = "inspection-draw/1"
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    mismatches: list[str]
+
+
+def _table_json(t: RatioTable) -> dict[str, Any]:
+    return {
+        "version": t.version,
+        "effective_from": t.effective_from.isoformat(),
+        "grade_ratios": {g: str(r) for g, r in t.grade_ratios.items()},
+        "ungraded_ratio": str(t.ungraded_ratio),
+        "red_list_multiplier": str(t.red_list_multiplier),
+        "overrides": {g: str(r) for g, r in t.overrides.items()},
+    }
+
+
+def _table_from_json(d: Mapping[str, Any]) -> RatioTable:
+    return RatioTable(
+        version=d["version"],
+        effective_from=date.fromisoformat(d["effective_from"]),
+        grade_ratios=MappingProxyType({g: Decimal(r) for g, r in d["grade_ratios"].items()}),
+        ungraded_ratio=Decimal(d["ungraded_ratio"]),
+        red_list_multiplier=Decimal(d["red_list_multiplier"]),
+        overrides=MappingProxyType({g: Decimal(r) for g, r in d.get("overrides", {}).items()}),
+    )
+
+
+def to_published_record(
+    result: DrawResult,
+    seed: bytes,
+    population: Sequence[Subject],
+    *,
+    assignment: Assignment | None = None,
+    inspectors: Sequence[Inspector] = (),
+    departments: Sequence[str] = (),
+    required_qualifications: Iterable[str] = (),
+    last_inspectors: Mapping[str, Iterable[str]] | None = None,
+    initial_load: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """JSON-able record published after the draw (the seed is revealed here)."""
+    record: dict[str, Any] = {
+        "format": RECORD_FORMAT,
+        "plan_id": result.plan_id,
+        "algorithm": result.algorithm,
+        "rule_version": result.rule_version,
+        "ratio_table": _table_json(result.table),
+        "full_coverage": result.full_coverage,
+        "publicity_check": result.publicity_check,
+        "seed": seed.hex(),
+        "seed_commitment": result.seed_commitment,
+        "population_root": result.population_root,
+        "population_count": result.population_count,
+        "population": [
+            {"uscc": s.uscc, "grade": s.grade, "red_list": bool(s.red_list),
+             "district": s.district, "group_id": s.group_id}
+            for s in sorted(population, key=lambda s: s.uscc)
+        ],
+        "strata": [
+            {"name": st.name, "grade": st.grade, "red_list": st.red_list,
+             "population": st.population, "ratio": str(st.ratio), "k": st.k,
+             "selected": list(st.selected)}
+            for st in result.strata
+        ],
+    }
+    if assignment is not None:
+        record["assignment"] = {
+            "algorithm": assignment.algorithm,
+            "departments": list(departments),
+            "required_qualifications": sorted(required_qualifications),
+            "inspectors": [
+                {"id": i.id, "department": i.department, "qualifications": sorted(i.qualifications),
+                 "districts": sorted(i.districts), "active": i.active, "interests": sorted(i.interests)}
+                for i in sorted(inspectors, key=lambda i: i.id)
+            ],
+            "last_inspectors": {u: sorted(ids) for u, ids in sorted((last_inspectors or {}).items())},
+            "initial_load": dict(sorted((initial_load or {}).items())),
+            "assigned": {u: list(ids) for u, ids in sorted(assignment.assigned.items())},
+            "unassigned": dict(sorted(assignment.unassigned.items())),
+        }
+    return record
+
+
+def verify_draw(published: Mapping[str, Any]) -> Verification:
+    """Recompute everything from the published record; list each disagreement found."""
+    problems: list[str] = []
+    if published.get("format") != RECORD_FORMAT:
+        return Verification(False, [f"unknown record format {published.get('format')!r}"])
+    if published.get("algorithm") != DRAW_ALGORITHM:
+        return Verification(False, [f"unknown draw algorithm {published.get('algorithm')!r}"])
+    try:
+        seed = bytes.fromhex(published["seed"])
+        table = _table_from_json(published["ratio_table"])
+        population = [
+            Subject(uscc=p["uscc"], grade=p.get("grade"), red_list=bool(p.get("red_list")),
+                    district=p.get("district"), group_id=p.get("group_id"))
+            for p in published["population"]
+        ]
+    except (KeyError, ValueError, TypeError) as exc:
+        return Verification(False, [f"malformed record: {exc}"])
+
+    if seed_commitment(seed) != published.get("seed_commitment"):
+        problems.append("commitment mismatch: SHA-256 of the revealed seed differs from the commitment")
+    known = find_ratio_table(table.version)
+    if known is not None and (
+        dict(known.grade_ratios) != dict(table.grade_ratios)
+        or known.ungraded_ratio != table.ungraded_ratio
+        or known.red_list_multiplier != table.red_list_multiplier
+        or known.effective_from != table.effective_from
+    ):
+        problems.append(f"ratio table mismatch: figures differ from version {table.version}")
+    if set(table.grade_ratios) != set(GRADES):
+        problems.append("ratio table mismatch: grades A-D are not all present")
+    try:
+        redo = draw_inspection_objects(
+            published["plan_id"], seed, population, table,
+            full_coverage=bool(published.get("full_coverage")),
+            publicity_check=bool(published.get("publicity_check")),
+        )
+    except ValueError as exc:
+        return Verification(False, problems + [f"draw cannot be recomputed: {exc}"])
+
+    if redo.population_root != published.get("population_root"):
+        problems.append("population root mismatch")
+    if redo.population_count != published.get("population_count"):
+        problems.append("population count mismatch")
+    problems += _compare_strata(redo, published.get("strata", []))
+    if "assignment" in published:
+        problems += _compare_assignment(published, seed, population, redo.selected)
+    return Verification(not problems, problems)
+
+
+def _compare_strata(redo: DrawResult, strata: Sequence[Mapping[str, Any]]) -> list[str]:
+    problems = []
+    mine = {s.name: s for s in redo.strata}
+    theirs = {s.get("name"): s for s in strata}
+    for name in sorted(set(mine) | set(theirs), key=str):
+        a, b = mine.get(name), theirs.get(name)
+        if a is None or b is None:
+            problems.append(f"stratum {name}: {'not in the population' if a is None else 'missing from record'}")
+            continue
+        if a.population != b.get("population"):
+            problems.append(f"stratum {name}: population count mismatch ({b.get('population')} vs {a.population})")
+        if str(a.ratio) != str(b.get("ratio")):
+            problems.append(f"stratum {name}: ratio mismatch ({b.get('ratio')} vs {a.ratio})")
+        if a.k != b.get("k"):
+            problems.append(f"stratum {name}: k mismatch ({b.get('k')} published, {a.k} recomputed)")
+        if list(a.selected) != list(b.get("selected", [])):
+            problems.append(f"stratum {name}: selected mismatch")
+    return problems
+
+
+def _compare_assignment(
+    published: Mapping[str, Any], seed: bytes, population: list[Subject], selected: list[str]
+) -> list[str]:
+    a = published["assignment"]
+    try:
+        inspectors = [
+            Inspector(id=i["id"], department=i["department"],
+                      qualifications=frozenset(i.get("qualifications", ())),
+                      districts=frozenset(i.get("districts", ())), active=bool(i.get("active", True)),
+                      interests=frozenset(i.get("interests", ())))
+            for i in a["inspectors"]
+        ]
+        by_code = {s.uscc: s for s in population}
+        redo = assign_inspectors(
+            published["plan_id"], seed, [by_code[u] for u in selected], inspectors, a["departments"],
+            last_inspectors=a.get("last_inspectors") or {},
+            required_qualifications=a.get("required_qualifications", ()),
+            initial_load=a.get("initial_load") or {},
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        return [f"assignment mismatch: cannot be recomputed ({exc})"]
+    problems = []
+    theirs = {u: tuple(ids) for u, ids in a.get("assigned", {}).items()}
+    for uscc in sorted(set(redo.assigned) | set(theirs)):
+        if redo.assigned.get(uscc) != theirs.get(uscc):
+            problems.append(f"assignment mismatch for {uscc}")
+    if dict(redo.unassigned) != dict(a.get("unassigned", {})):
+        problems.append("assignment mismatch: objects lacking inspectors differ")
+    return problems
