@@ -97,7 +97,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> dict[str, float
                     await add_event(s, ProbeRecorded(probe_id=f"t{j}", n=j))
                 await s.commit()
         commit_rate = args.events / (time.perf_counter() - t0)
-        relay = OutboxRelay(producer, js, poll_seconds=0.05, batch_size=2000)
+        relay = OutboxRelay(producer, nc, poll_seconds=0.05, batch_size=2000)
         t0 = time.perf_counter()
         relay.start()
         while relay.published < args.events:

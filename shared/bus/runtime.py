@@ -45,7 +45,7 @@ class ServiceBus:
         await ensure_dead_letter_stream(self.js, s.stream_replicas)
         self.relay = OutboxRelay(
             self.db,
-            self.js,
+            self.nc,
             poll_seconds=s.outbox_poll_seconds,
             replay_window=timedelta(hours=s.outbox_replay_hours),
         )

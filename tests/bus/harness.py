@@ -41,7 +41,7 @@ class BusPair:
         await ensure_dead_letter_stream(self.js)
 
     def make_relay(self) -> OutboxRelay:
-        self.relay = OutboxRelay(self.producer, self.js, poll_seconds=0.2)
+        self.relay = OutboxRelay(self.producer, self.nc, poll_seconds=0.2)
         return self.relay
 
     def make_consumer(self, *, durable: str = "inspection-probes", max_deliver: int = 5,

@@ -174,3 +174,15 @@ async def _async(value):
 
 async def _count_at_least(pair, n: int) -> bool:
     return len(await pair.effects()) >= n
+
+
+def test_relay_headers_match_the_envelope():
+    """The relay's fast header path and the Event envelope must agree attribute for attribute."""
+    from types import SimpleNamespace
+
+    from shared.bus.outbox import row_headers
+
+    row = SimpleNamespace(event_id="e1", event_type="sup.platform.probe.recorded", version=1, source="/supervision/credit",
+                          subject="p", occurred_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), data='{"probe_id":"p"}',
+                          traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01")
+    assert row_headers(row) == row_to_event(row).headers()
