@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
@@ -37,9 +38,31 @@ def uscc_check_character(first17: str) -> str:
     return uscc.calc_check_digit(first17)
 
 
+_USCC_INDEX = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_DIGITS = frozenset("0123456789")
+
+
+def _uscc_ok(code: str) -> bool:
+    """The checks of stdnum's uscc.validate (length, digits 1-8, alphabet, check character),
+    without its exception machinery: bulk imports validate millions of codes."""
+    if len(code) != 18 or not _DIGITS.issuperset(code[:8]):
+        return False
+    index = _USCC_INDEX
+    total = 0
+    for c, w in zip(code, _USCC_WEIGHTS):
+        i = index.get(c)
+        if i is None:
+            return False
+        total += i * w
+    return code[17] == _USCC_ALPHABET[(31 - total) % 31]
+
+
 def validate_uscc(value: str) -> str:
     """Return the normalised USCC or raise InvalidIdentifier naming the rule broken."""
     code = uscc.compact(value or "")
+    if _uscc_ok(code):
+        return code
     if code in _legacy_allow():
         return code
     try:
@@ -68,9 +91,33 @@ def is_valid_uscc(value: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=65536)
+def _birth_place_known(region: str, year: int) -> bool:
+    try:
+        ric.get_birth_place(region + f"{year:04d}0101" + "0000")
+        return True
+    except (ValidationError, KeyError):  # stdnum raises KeyError for some regions it half-knows
+        return False
+
+
 def is_resident_id(value: str) -> bool:
-    """True for a valid Resident Identity Card number (GB 11643)."""
-    return ric.is_valid(value)
+    """True for a valid Resident Identity Card number (GB 11643).
+
+    The same checks as stdnum's ric.is_valid; the birth-place look-up (the slow part) is
+    cached per region code and year, since bulk imports check millions of numbers."""
+    try:
+        v = ric.compact(value)
+    except Exception:
+        return False
+    if len(v) != 18 or not v[:-1].isdigit() or not v[:-1].isascii():
+        return False
+    if v[-1] != ric.calc_check_digit(v):
+        return False
+    try:
+        ric.get_birth_date(v)
+    except ValidationError:
+        return False
+    return _birth_place_known(v[:6], int(v[6:10]))
 
 
 def mask_resident_id(value: str) -> str:
