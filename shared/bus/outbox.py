@@ -141,27 +141,41 @@ class OutboxRelay:
                 backoff = min(self.max_backoff, max(0.1, backoff * 2 or 0.1))
 
     async def drain(self) -> int:
-        """Publish every unsent row now; returns how many failed in this pass."""
+        """Publish every unsent row now; returns how many failed in this pass.
+
+        Marking batch N sent overlaps with reading and publishing batch N+1 (the read starts
+        after the last seq handed to the bus, so nothing is published twice in one pass).
+        """
+        t = self.db.outbox_table
         total_failed = 0
-        while True:
-            async with self.db.sessionmaker() as session:
-                rows = (
-                    await session.execute(
-                        select(self.db.outbox_table)
-                        .where(self.db.outbox_table.c.sent_at.is_(None))
-                        .order_by(self.db.outbox_table.c.seq)
-                        .limit(self.batch_size)
-                    )
-                ).all()
-            if not rows:
-                OUTBOX_PENDING.labels(self.db.service).set(0)
-                return total_failed
-            sent, failed = await self.publish_rows(rows)
-            total_failed += len(failed)
-            await self._mark(sent, failed)
-            if failed or len(rows) < self.batch_size:
-                OUTBOX_PENDING.labels(self.db.service).set(len(failed))
-                return total_failed
+        after_seq = -1
+        marking: asyncio.Task | None = None
+        try:
+            while True:
+                async with self.db.sessionmaker() as session:
+                    rows = (
+                        await session.execute(
+                            select(t)
+                            .where(t.c.sent_at.is_(None), t.c.seq > after_seq)
+                            .order_by(t.c.seq)
+                            .limit(self.batch_size)
+                        )
+                    ).all()
+                if not rows:
+                    OUTBOX_PENDING.labels(self.db.service).set(0)
+                    return total_failed
+                after_seq = rows[-1].seq
+                sent, failed = await self.publish_rows(rows)
+                total_failed += len(failed)
+                if marking is not None:
+                    await marking
+                marking = asyncio.create_task(self._mark(sent, failed))
+                if failed or len(rows) < self.batch_size:
+                    OUTBOX_PENDING.labels(self.db.service).set(len(failed))
+                    return total_failed
+        finally:
+            if marking is not None:
+                await marking
 
     async def publish_rows(self, rows: list[Any]) -> tuple[list[int], list[tuple[int, str]]]:
         # The stored data is already the JSON body: publish it as is, in outbox order, acks awaited together.
