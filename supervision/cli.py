@@ -17,8 +17,13 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = [
+    "verify_draw",
+    "verify_log",
     "migrate",
     "up",
+    "credentials",
+    "subjects",
+    "credit",
 ]
 
 for _name in COMMAND_MODULES:

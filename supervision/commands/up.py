@@ -1,0 +1,58 @@
+"""`supervision up`: the whole platform on this machine (see supervision/embedded.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from supervision.embedded import EmbeddedConfig, Ports, run_embedded
+
+# The demo seeding plugs in here: called with the URLs once everything is ready, unless
+# `--no-demo`. Set it to a callable taking {"gateway": ..., "credit": ..., ...}.
+post_start_hook: Callable[[dict[str, str]], None] | None = None
+
+
+def up(
+    data_dir: Path = typer.Option(Path(".data"), envvar="SUP_DATA_DIR", help="Where databases, the NATS store, keys and logs live; kept between runs."),
+    host: str = typer.Option("127.0.0.1", envvar="SUP_HOST", help="Address every process binds to."),
+    gateway_port: int = typer.Option(8000, envvar="SUP_GATEWAY_PORT"),
+    credit_port: int = typer.Option(8001, envvar="SUP_CREDIT_PORT"),
+    inspection_port: int = typer.Option(8002, envvar="SUP_INSPECTION_PORT"),
+    casework_port: int = typer.Option(8003, envvar="SUP_CASEWORK_PORT"),
+    disclosure_port: int = typer.Option(8004, envvar="SUP_DISCLOSURE_PORT"),
+    nats_port: int = typer.Option(4333, envvar="SUP_NATS_PORT", help="Port of the embedded nats-server."),
+    nats_url: str | None = typer.Option(None, envvar="SUP_NATS_URL", help="Use this running NATS instead of starting one."),
+    ready_timeout: float = typer.Option(60.0, envvar="SUP_READY_TIMEOUT", help="Seconds to wait for every /readyz."),
+    log_level: str = typer.Option("INFO", envvar="SUP_LOG_LEVEL"),
+    demo: bool = typer.Option(True, "--demo/--no-demo", envvar="SUP_DEMO", help="Seed the demo data after start."),
+    check: bool = typer.Option(False, "--check", help="Start, wait until ready, print the URLs, stop."),
+) -> None:
+    """Start NATS, migrate, run the four services and the gateway; Ctrl-C stops all."""
+    config = EmbeddedConfig(
+        data_dir=data_dir,
+        host=host,
+        ports=Ports(
+            gateway=gateway_port,
+            credit=credit_port,
+            inspection=inspection_port,
+            casework=casework_port,
+            disclosure=disclosure_port,
+            nats=nats_port,
+        ),
+        nats_url=nats_url,
+        ready_timeout=ready_timeout,
+        demo=demo,
+        log_level=log_level,
+    )
+    code = run_embedded(config, check=check, post_start=post_start_hook, echo=_echo)
+    raise typer.Exit(code)
+
+
+def _echo(line: str) -> None:
+    typer.echo(line, err=line.startswith("error:"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("up")(up)
