@@ -86,6 +86,8 @@ class EmbeddedConfig:
     # Whether the post-start hook (demo seeding) runs.
     demo: bool = True
     log_level: str = "INFO"
+    # Per-app database URLs (e.g. PostgreSQL in tests); apps not named get SQLite under data_dir/db.
+    database_urls: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -146,6 +148,8 @@ class EmbeddedRun:
         return self.config.data_dir
 
     def db_url(self, name: str) -> str:
+        if name in self.config.database_urls:
+            return self.config.database_urls[name]
         return f"sqlite+aiosqlite:///{self.data_dir / 'db' / f'{name}.db'}"
 
     def base_url(self, name: str) -> str:
