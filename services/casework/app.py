@@ -26,7 +26,7 @@ def create_app(settings: CaseworkSettings | None = None) -> FastAPI:
             metadata=Base.metadata,
             bus_tables=bus_tables,
             routers=routes.routers(),
-            subscriptions=handlers.subscriptions(),
+            subscriptions=handlers.subscriptions(settings),
             tags=routes.TAGS,
             background_jobs=handlers.background_jobs(),
         )

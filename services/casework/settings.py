@@ -10,3 +10,10 @@ class CaseworkSettings(ServiceSettings):
 
     service_name: str = "casework"
     database_url: str = "sqlite+aiosqlite:///./.data/db/casework.db"
+
+    # A clock is "due soon" this many calendar days before its last day.
+    clock_soon_days: int = 3
+    # How often the background job looks for clocks to flag on the bus.
+    clock_scan_seconds: float = 60.0
+    # Risk alerts name no department: their leads go to this one (market regulation).
+    risk_alert_department: str = "scjgj"

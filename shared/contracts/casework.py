@@ -21,8 +21,8 @@ class DecisionIssued(EventPayload):
     violation_type: str
     decision_kind: str  # penalty | no_penalty_minor | no_penalty_not_established | transfer_judicial
     penalty_kinds: list[str] = []  # warning, fine, confiscation, suspension, licence_revocation, ...
-    fine_amount: Decimal = Decimal("0")
-    confiscation_amount: Decimal = Decimal("0")
+    fine_amount: Decimal = Decimal(0)
+    confiscation_amount: Decimal = Decimal(0)
     severity: str = "general"  # minor | general | serious
     lifelong_ban: bool = False
     legal_basis: str
@@ -45,6 +45,8 @@ class DecisionRevoked(EventPayload):
     kind: str = "revoked"  # revoked | changed
     reason: str = ""
     revoked_on: date
+    # Last day to withdraw the published decision (3 working days, SAMR publicity provisions).
+    withdraw_by: date | None = None
 
 
 @event_contract("sup.casework.complaint.answered", 1)
@@ -78,4 +80,4 @@ class ClockFlagged(EventPayload):
     status: str  # due_soon | overdue
 
 
-__all__ = ["DecisionIssued", "DecisionRevoked", "ComplaintAnswered", "CaseClosed", "ClockFlagged", "Decimal"]
+__all__ = ["CaseClosed", "ClockFlagged", "ComplaintAnswered", "Decimal", "DecisionIssued", "DecisionRevoked"]

@@ -98,9 +98,14 @@ def test_open_suspension_is_counted_to_as_of_and_provisional():
     assert d.due == date(2025, 4, 20)
 
 
-def test_service_within_7_days_and_payment_within_15():
-    assert service_deadline(date(2025, 3, 1)).due == date(2025, 3, 8)
-    assert payment_deadline(date(2025, 3, 1)).due == date(2025, 3, 16)
+def test_service_within_7_working_days_and_payment_within_15_calendar_days():
+    # APL art. 85: the 7 days of art. 61 are working days (Sat 1 March: 3..7, 10, 11 March).
+    d = service_deadline(date(2025, 3, 1))
+    assert (d.kind, d.due) == ("working", date(2025, 3, 11))
+    # National Day 2025 (1-8 Oct off; Sat 11 Oct worked): 9, 10, 11, 13..16 Oct.
+    assert service_deadline(date(2025, 9, 30)).due == date(2025, 10, 16)
+    p = payment_deadline(date(2025, 3, 1))
+    assert (p.kind, p.due) == ("calendar", date(2025, 3, 16))
 
 
 def test_clock_status():
@@ -110,7 +115,7 @@ def test_clock_status():
     assert clock_status(due, date(2025, 3, 10), soon_days=3) == "due_soon"
     assert clock_status(due, date(2025, 3, 11), soon_days=3) == "overdue"
     assert (
-        clock_status(service_deadline(date(2025, 3, 3)), date(2025, 3, 11)) == "overdue"
+        clock_status(service_deadline(date(2025, 3, 3)), date(2025, 3, 13)) == "overdue"
     )
 
 

@@ -62,8 +62,21 @@ def test_warning_or_small_fine_has_no_hearing_right():
     assert (applies, reasons) == (False, [])
 
 
-def test_hearing_request_within_5_days_and_notice_7_days_ahead():
-    assert hearing_request_deadline(date(2025, 6, 2)).due == date(2025, 6, 7)
-    assert latest_hearing_notice_date(date(2025, 6, 20)) == date(2025, 6, 13)
-    assert hearing_notice_in_time(date(2025, 6, 13), date(2025, 6, 20))
-    assert not hearing_notice_in_time(date(2025, 6, 14), date(2025, 6, 20))
+def test_hearing_request_within_5_working_days():
+    # APL art. 85: Mon 2 June 2025 (Dragon Boat holiday) + 5 working days -> Mon 9 June,
+    # not Sat 7 June as 5 calendar days would give.
+    d = hearing_request_deadline(date(2025, 6, 2))
+    assert (d.kind, d.due) == ("working", date(2025, 6, 9))
+    # Across National Day 2025 (1-8 Oct off; Sat 11 Oct worked): told 30 Sept -> 14 Oct.
+    assert hearing_request_deadline(date(2025, 9, 30)).due == date(2025, 10, 14)
+
+
+def test_hearing_notice_7_working_days_ahead():
+    # Fri 20 June 2025: 7 working days back is Wed 11 June (12, 13, 16..20 in between).
+    assert latest_hearing_notice_date(date(2025, 6, 20)) == date(2025, 6, 11)
+    assert hearing_notice_in_time(date(2025, 6, 11), date(2025, 6, 20))
+    assert not hearing_notice_in_time(date(2025, 6, 13), date(2025, 6, 20))
+    # Hearing Thu 9 Oct 2025: the holiday week does not count (Sun 28 Sept was worked):
+    # 24..26, 28..30 Sept and 9 Oct, so the notice is due by Tue 23 Sept.
+    assert latest_hearing_notice_date(date(2025, 10, 9)) == date(2025, 9, 23)
+    assert not hearing_notice_in_time(date(2025, 10, 9), date(2025, 10, 9))

@@ -27,9 +27,10 @@ DECISION_CALENDAR_DAYS = 90
 DECISION_EXTENSION_DAYS = 30
 
 # Administrative Penalty Law (2021) art. 61: a decision not handed over on the spot is served
-# within 7 days.
-SERVICE_CALENDAR_DAYS = 7
-# Administrative Penalty Law (2021) art. 67: the fine is paid within 15 days of receipt.
+# within 7 days; art. 85: the law's "2, 3, 5, 7 days" are working days excluding holidays.
+SERVICE_WORKING_DAYS = 7
+# Administrative Penalty Law (2021) art. 67: the fine is paid within 15 days of receipt
+# (calendar days: art. 85 turns only the 2, 3, 5 and 7-day periods into working days).
 PAYMENT_CALENDAR_DAYS = 15
 
 
@@ -168,8 +169,8 @@ def decision_deadline(
 
 
 def service_deadline(decided_on: date) -> Deadline:
-    """Last day to serve a decision not delivered on the spot (APL art. 61)."""
-    return calendar_deadline(decided_on, SERVICE_CALENDAR_DAYS)
+    """Last day to serve a decision not delivered on the spot (APL arts. 61, 85: 7 working days)."""
+    return working_deadline(decided_on, SERVICE_WORKING_DAYS)
 
 
 def payment_deadline(served_on: date) -> Deadline:

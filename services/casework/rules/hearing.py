@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from shared.workdays import Deadline, calendar_deadline
+from shared.workdays import Deadline, working_days_between, working_deadline
 
 from .penalties import PenaltyKind
 from .versions import pick_version
@@ -95,22 +95,29 @@ def hearing_right_applies(
 
 
 # Administrative Penalty Law (2021) art. 64(1): the party asks for a hearing within 5 days
-# of being told of the right.
-HEARING_REQUEST_DAYS = 5
+# of being told of the right; art. 85: the law's "5 days" are working days.
+HEARING_REQUEST_WORKING_DAYS = 5
 # Administrative Penalty Law (2021) art. 64(2): the party is told the time and place 7 days
-# before the hearing.
-HEARING_NOTICE_DAYS_AHEAD = 7
+# before the hearing; art. 85: working days, statutory holidays excluded.
+HEARING_NOTICE_WORKING_DAYS_AHEAD = 7
 
 
 def hearing_request_deadline(notified_on: date) -> Deadline:
-    """Last day the party may request a hearing."""
-    return calendar_deadline(notified_on, HEARING_REQUEST_DAYS)
+    """Last day the party may request a hearing (5 working days after being told)."""
+    return working_deadline(notified_on, HEARING_REQUEST_WORKING_DAYS)
+
+
+def hearing_notice_in_time(notice_served_on: date, hearing_on: date) -> bool:
+    """At least 7 working days lie between the notice (not counted) and the hearing day."""
+    if notice_served_on >= hearing_on:
+        return False
+    return working_days_between(notice_served_on, hearing_on) >= HEARING_NOTICE_WORKING_DAYS_AHEAD
 
 
 def latest_hearing_notice_date(hearing_on: date) -> date:
     """Last day the hearing notice may reach the party."""
-    return hearing_on - timedelta(days=HEARING_NOTICE_DAYS_AHEAD)
-
-
-def hearing_notice_in_time(notice_served_on: date, hearing_on: date) -> bool:
-    return notice_served_on <= latest_hearing_notice_date(hearing_on)
+    day = hearing_on - timedelta(days=HEARING_NOTICE_WORKING_DAYS_AHEAD)
+    # Walk back over weekends and holidays until 7 working days separate notice and hearing.
+    while not hearing_notice_in_time(day, hearing_on):
+        day -= timedelta(days=1)
+    return day

@@ -1,0 +1,122 @@
+"""Every query on cases, their history, suspensions, extensions, evidence and legal reviews."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.casework.models import (
+    Case,
+    CaseExtension,
+    CaseHistory,
+    CaseSuspension,
+    Evidence,
+    LegalReview,
+)
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: Any) -> Any:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    # ------------------------------------------------------------------ cases
+
+    async def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
+        stmt = select(Case).where(Case.id == case_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def by_source(self, source_kind: str, source_ref: str) -> Case | None:
+        stmt = select(Case).where(Case.source_kind == source_kind, Case.source_ref == source_ref)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def list(
+        self, *, department: str | None, state: str | None, due_on_or_before: date | None,
+        due_after: date | None, after_id: str | None, limit: int,
+    ) -> list[Case]:
+        stmt = select(Case)
+        if department is not None:
+            stmt = stmt.where(Case.department == department)
+        if state is not None:
+            stmt = stmt.where(Case.state == state)
+        if due_on_or_before is not None:
+            stmt = stmt.where(Case.clock_due.is_not(None), Case.clock_due <= due_on_or_before)
+        if due_after is not None:
+            stmt = stmt.where(Case.clock_due > due_after)
+        if after_id is not None:
+            stmt = stmt.where(Case.id > after_id)
+        return list((await self.session.execute(stmt.order_by(Case.id).limit(limit))).scalars())
+
+    async def clocks_to_check(self, due_on_or_before: date, after_id: str | None, limit: int) -> list[Case]:
+        """Cases whose running clock ends by the given day (due soon or overdue)."""
+        stmt = (
+            select(Case)
+            .where(Case.clock_due.is_not(None), Case.clock_due <= due_on_or_before)
+            .order_by(Case.id)
+            .limit(limit)
+        )
+        if after_id is not None:
+            stmt = stmt.where(Case.id > after_id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    # ------------------------------------------------------------------ clock inputs
+
+    async def suspensions(self, case_id: str) -> list[CaseSuspension]:
+        stmt = select(CaseSuspension).where(CaseSuspension.case_id == case_id).order_by(CaseSuspension.start)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def open_suspension(self, case_id: str) -> CaseSuspension | None:
+        stmt = select(CaseSuspension).where(CaseSuspension.case_id == case_id, CaseSuspension.end.is_(None))
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def extensions(self, case_id: str) -> list[CaseExtension]:
+        stmt = select(CaseExtension).where(CaseExtension.case_id == case_id).order_by(CaseExtension.decided_on)
+        return list((await self.session.execute(stmt)).scalars())
+
+    # ------------------------------------------------------------------ evidence
+
+    async def evidence(self, case_id: str) -> list[Evidence]:
+        stmt = select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    # ------------------------------------------------------------------ legal reviews
+
+    async def review(self, review_id: str, *, for_update: bool = False) -> LegalReview | None:
+        stmt = select(LegalReview).where(LegalReview.id == review_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def reviews_of(self, case_id: str) -> list[LegalReview]:
+        stmt = select(LegalReview).where(LegalReview.case_id == case_id).order_by(LegalReview.id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def reviews(self, *, department: str | None, status: str | None, after_id: str | None,
+                      limit: int) -> list[LegalReview]:
+        stmt = select(LegalReview)
+        if department is not None:
+            stmt = stmt.where(LegalReview.department == department)
+        if status is not None:
+            stmt = stmt.where(LegalReview.status == status)
+        if after_id is not None:
+            stmt = stmt.where(LegalReview.id > after_id)
+        return list((await self.session.execute(stmt.order_by(LegalReview.id).limit(limit))).scalars())
+
+    # ------------------------------------------------------------------ whole-process record
+
+    async def history(self, case_id: str, *, after_seq: int | None = None, limit: int | None = None) -> list[CaseHistory]:
+        stmt = select(CaseHistory).where(CaseHistory.case_id == case_id).order_by(CaseHistory.seq)
+        if after_seq is not None:
+            stmt = stmt.where(CaseHistory.seq > after_seq)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list((await self.session.execute(stmt)).scalars())

@@ -1,0 +1,117 @@
+"""Every query on complaints, their senders (kept apart) and decisions, numbers and prior penalties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.casework.models import (
+    Complaint,
+    ComplaintSender,
+    Decision,
+    DecisionCounter,
+    PriorPenalty,
+)
+
+
+class ComplaintRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: Any) -> Any:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def get(self, complaint_id: str, *, for_update: bool = False) -> Complaint | None:
+        stmt = select(Complaint).where(Complaint.id == complaint_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def sender(self, complaint_id: str) -> ComplaintSender | None:
+        stmt = select(ComplaintSender).where(ComplaintSender.complaint_id == complaint_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def by_case(self, case_id: str) -> Complaint | None:
+        stmt = select(Complaint).where(Complaint.case_id == case_id)
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def list(self, *, department: str | None, submitted_by_department: str | None, status: str | None,
+                   after_id: str | None, limit: int) -> list[Complaint]:
+        stmt = select(Complaint)
+        if department is not None:
+            stmt = stmt.where(Complaint.department == department)
+        if submitted_by_department is not None:
+            stmt = stmt.where(Complaint.submitted_by_department == submitted_by_department)
+        if status is not None:
+            stmt = stmt.where(Complaint.status == status)
+        if after_id is not None:
+            stmt = stmt.where(Complaint.id > after_id)
+        return list((await self.session.execute(stmt.order_by(Complaint.id).limit(limit))).scalars())
+
+
+class DecisionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: Any) -> Any:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def get(self, decision_id: str, *, for_update: bool = False) -> Decision | None:
+        stmt = select(Decision).where(Decision.id == decision_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def of_case(self, case_id: str) -> list[Decision]:
+        stmt = select(Decision).where(Decision.case_id == case_id).order_by(Decision.id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def list(self, *, department: str | None, uscc: str | None, after_id: str | None,
+                   limit: int) -> list[Decision]:
+        stmt = select(Decision)
+        if department is not None:
+            stmt = stmt.where(Decision.department == department)
+        if uscc is not None:
+            stmt = stmt.where(Decision.uscc == uscc)
+        if after_id is not None:
+            stmt = stmt.where(Decision.id > after_id)
+        return list((await self.session.execute(stmt.order_by(Decision.id).limit(limit))).scalars())
+
+    async def next_number(self, department: str, year: int) -> int:
+        """The next sequence number of the department's decisions in `year` (row-locked on PostgreSQL)."""
+        stmt = (
+            select(DecisionCounter)
+            .where(DecisionCounter.department == department, DecisionCounter.year == year)
+            .with_for_update()
+        )
+        counter = (await self.session.execute(stmt)).scalar_one_or_none()
+        if counter is None:
+            self.session.add(DecisionCounter(department=department, year=year, last_seq=1))
+            await self.session.flush()
+            return 1
+        counter.last_seq += 1
+        await self.session.flush()
+        return counter.last_seq
+
+    # ------------------------------------------------------------------ first-offence read model
+
+    async def prior_penalties(self, uscc: str) -> list[PriorPenalty]:
+        stmt = select(PriorPenalty).where(PriorPenalty.uscc == uscc, PriorPenalty.revoked.is_(False))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def prior_penalty(self, uscc: str, decision_ref: str) -> PriorPenalty | None:
+        stmt = select(PriorPenalty).where(PriorPenalty.uscc == uscc, PriorPenalty.decision_ref == decision_ref)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def mark_prior_revoked(self, uscc: str, decision_ref: str) -> None:
+        await self.session.execute(
+            update(PriorPenalty)
+            .where(PriorPenalty.uscc == uscc, PriorPenalty.decision_ref == decision_ref)
+            .values(revoked=True)
+        )

@@ -1,0 +1,115 @@
+"""Routes: decisions (issue, serve, pay, revoke) and the discretion benchmark."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from services.casework import service_decisions
+from services.casework.routes import DecisionId, after_id, next_cursor
+from services.casework.schemas import USCC
+from services.casework.schemas_decisions import (
+    DecisionCreate,
+    DecisionOut,
+    DecisionPage,
+    Payment,
+    RecommendationOut,
+    RecommendationRequest,
+    Revoke,
+    Serve,
+)
+from shared.app import problem_responses
+from shared.paging import etag_for
+from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+
+router = APIRouter()
+WRITE = problem_responses(403, 404, 409, 422)
+ViolationType = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$",
+                                    examples=["food_labelling"])]
+
+
+def decision_out(d) -> DecisionOut:
+    return DecisionOut.model_validate(d, from_attributes=True)
+
+
+@router.post("/decisions", status_code=201, tags=["decisions"], summary="Issue a decision",
+             description="Refused (409) while the case is not ready for a decision, when a crime is suspected "
+                         "(APL art. 27: transfer to judicial organs instead), or when a required legal review has "
+                         "not been passed by a reviewer who did not investigate (art. 58). Refused (422) when the "
+                         "exemption list forbids a penalty (minor, corrected promptly, no harm: art. 33(1)); a "
+                         "waived case must record the education given. Emits sup.casework.decision.issued with a "
+                         "decision number such as 沪市监罚〔2026〕123号.", responses=WRITE)
+async def issue_decision(body: DecisionCreate, session: SessionDep, principal: PrincipalDep) -> DecisionOut:
+    decision = await service_decisions.issue(session, principal, body)
+    await session.commit()
+    return decision_out(decision)
+
+
+@router.get("/decisions", tags=["decisions"], summary="List the department's decisions",
+            responses=problem_responses(403, 422))
+async def list_decisions(session: SessionDep, principal: PrincipalDep, uscc: Annotated[USCC | None, Query()] = None,
+                         limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> DecisionPage:
+    items = await service_decisions.list_decisions(session, principal, uscc, after_id(cursor), limit)
+    return DecisionPage(items=[decision_out(d) for d in items], next_cursor=next_cursor(items, limit))
+
+
+@router.get("/decisions/{decision_id}", tags=["decisions"], summary="Read a decision",
+            responses=problem_responses(403, 404, 422))
+async def get_decision(decision_id: DecisionId, session: SessionDep, principal: PrincipalDep,
+                       response: Response) -> DecisionOut:
+    d = await service_decisions.get_decision(session, principal, decision_id)
+    out = decision_out(d)
+    response.headers["ETag"] = etag_for(out.model_dump_json().encode())
+    return out
+
+
+@router.post("/decisions/{decision_id}/serve", tags=["decisions"], summary="Record service of the decision",
+             description="Due within 7 working days of the decision (APL arts. 61, 85). Where money is owed, "
+                         "execution starts: pay within 15 days (art. 67).", responses=WRITE)
+async def serve_decision(decision_id: DecisionId, body: Serve, session: SessionDep,
+                         principal: PrincipalDep) -> DecisionOut:
+    d = await service_decisions.serve(session, principal, decision_id, body)
+    await session.commit()
+    return decision_out(d)
+
+
+@router.post("/decisions/{decision_id}/pay", tags=["decisions"], summary="Record payment",
+             description="The amount must be the fine and confiscation plus the late fee: 3% of the fine a day "
+                         "after the last payment day, at most the fine (APL art. 72).", responses=WRITE)
+async def record_payment(decision_id: DecisionId, body: Payment, session: SessionDep,
+                         principal: PrincipalDep) -> DecisionOut:
+    d = await service_decisions.pay(session, principal, decision_id, body)
+    await session.commit()
+    return decision_out(d)
+
+
+@router.post("/decisions/{decision_id}/revoke", tags=["decisions"], summary="Revoke or change a decision",
+             description="Emits sup.casework.decision.revoked with the last day (3 working days) to withdraw "
+                         "the published decision.", responses=WRITE)
+async def revoke_decision(decision_id: DecisionId, body: Revoke, session: SessionDep,
+                          principal: PrincipalDep) -> DecisionOut:
+    d = await service_decisions.revoke(session, principal, decision_id, body)
+    await session.commit()
+    return decision_out(d)
+
+
+@router.get("/discretion/{violation_type}/recommendation", tags=["discretion"],
+            summary="Discretion benchmark recommendation",
+            description="Band, money range and reasons for the facts given as query parameters. Public: the "
+                        "benchmark is published (APL art. 34). With `uscc`, department callers get the first-"
+                        "offence fact from the service's record of decisions.",
+            responses=problem_responses(422))
+async def recommend_penalty(violation_type: ViolationType, session: SessionDep, principal: PrincipalDep,
+                            facts: Annotated[RecommendationRequest, Query()]) -> RecommendationOut:
+    out = await service_decisions.recommendation(session, principal, violation_type, facts, facts.uscc, facts.as_of)
+    return RecommendationOut(**out)
+
+
+@router.post("/discretion/{violation_type}/recommendation", tags=["discretion"],
+             summary="Discretion benchmark recommendation (facts in the body)",
+             responses=problem_responses(422))
+async def recommend_penalty_for_facts(violation_type: ViolationType, body: RecommendationRequest,
+                                      session: SessionDep, principal: PrincipalDep) -> RecommendationOut:
+    out = await service_decisions.recommendation(session, principal, violation_type, body, body.uscc, body.as_of)
+    return RecommendationOut(**out)
