@@ -10,3 +10,14 @@ class DisclosureSettings(ServiceSettings):
 
     service_name: str = "disclosure"
     database_url: str = "sqlite+aiosqlite:///./.data/db/disclosure.db"
+
+    # Seconds between scans for records whose publicity window has ended.
+    expiry_scan_seconds: float = 60.0
+    # Shift the service's clock (days): for demos and rehearsals of window ends.
+    clock_offset_days: float = 0.0
+    # Show the current credit grade on subject pages [cfg]: on by default.
+    publish_grades: bool = True
+    # Public base URL used in feeds and links (the gateway root).
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Where the site links for a full recomputation of a draw (the inspection service's verify API).
+    draw_verify_url: str = "/inspection/public/draws/{plan_id}/verification"

@@ -1,0 +1,193 @@
+"""Use cases of publication: publish a record from an event, withdraw it, expire it.
+
+Everything stored for publication is redacted first (rules/redaction_policies.py); windows
+and deadlines come from rules/publicity.py with the versions used; each publication and
+withdrawal appends to the Merkle log and emits its event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.disclosure import service_log
+from services.disclosure.clock import local_date
+from services.disclosure.models import Publication
+from services.disclosure.repository import PublicationRepository, SubjectRepository
+from services.disclosure.repository_efficiency import EfficiencyRepository
+from services.disclosure.rules.canonical import record_hash
+from services.disclosure.rules.public_records import Draft, title_of
+from services.disclosure.rules.publicity import (
+    Channel,
+    NotPublishable,
+    RecordType,
+    WithdrawalReason,
+    publication_due,
+    publication_rule,
+    publicity_window,
+    withdrawal_due,
+)
+from services.disclosure.rules.redaction_policies import redact_for_publication
+from shared.bus.outbox import add_event
+from shared.contracts.disclosure import RecordPublished, RecordWithdrawn
+from shared.ids import new_id
+
+# Why a record left the public view when no withdrawal decision asked for it.
+WINDOW_ENDED = "publicity_window_ended"
+LIST_EXITED = "list_exited"
+RECORD_WITHDRAWN = "credit_record_withdrawn"  # an objection was upheld: the record was wrong
+# Duties counted by the efficiency evaluation.
+METRIC_PUBLISHED = {RecordType.INSPECTION_RESULT: "inspection_result_published",
+                    RecordType.PENALTY_DECISION: "penalty_published"}
+METRIC_WITHDRAWN = "withdrawal"
+
+
+def month_of(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def _credit_site_due(record_type: RecordType, decided_on: date) -> date | None:
+    try:
+        publication_rule(record_type, decided_on, Channel.CREDIT_SITE)
+    except LookupError:
+        return None
+    return publication_due(record_type, decided_on, channel=Channel.CREDIT_SITE).due
+
+
+async def _facets(session: AsyncSession, uscc: str | None) -> tuple[str | None, str | None]:
+    """District and industry for search: the credit registry's, else the USCC's region code (GB/T 2260)."""
+    if not uscc:
+        return None, None
+    subject = await SubjectRepository(session).get(uscc)
+    district = subject.district if subject and subject.district else uscc[2:8]
+    return district, subject.industry_code if subject else None
+
+
+async def publish(session: AsyncSession, draft: Draft, *, now: datetime) -> Publication | None:
+    """Publish a record once (a repeated source is ignored). None when nothing may be published."""
+    repo = PublicationRepository(session)
+    rt = draft.record_type
+    if await repo.by_source(rt.value, draft.source_key) is not None:
+        return None
+    today = local_date(now)
+    try:
+        start, end, window_version = publicity_window(rt, draft.facts, draft.decided_on, published_on=today)
+    except NotPublishable:
+        return None
+    if end is not None and end <= today:
+        return None  # its window is already over: publishing it now would only mislead
+    _, due_version = publication_rule(rt, draft.decided_on)
+    regulator_due = publication_due(rt, draft.decided_on)
+    due_on = draft.publication_due or regulator_due.due
+    credit_site_due = _credit_site_due(rt, draft.decided_on)
+    late = today > due_on or (credit_site_due is not None and today > credit_site_due)
+
+    public, findings = redact_for_publication(rt, draft.raw, as_of=today)
+    publication_id = new_id()
+    content = {**public, "record_id": publication_id, "published_on": today.isoformat(),
+               "window_end": end.isoformat() if end else None}
+    digest = record_hash(content)
+    seq = await service_log.append(session, action="publish", publication_id=publication_id, record_hash=digest,
+                                   record_type=rt.value, uscc=draft.uscc, authority=draft.authority, at=now)
+    district, industry = await _facets(session, draft.uscc)
+    pub = Publication(
+        id=publication_id, record_type=rt.value, source_key=draft.source_key, source_ref=draft.source_ref,
+        uscc=draft.uscc, subject_name=public.get("subject_name"), party_type=draft.raw.get("party_type") or "none",
+        district=district, industry_code=industry, authority=draft.authority, title=title_of(rt, public)[:400],
+        content=content, record_hash=digest,
+        redactions=[{"rule_id": f.rule_id, "kind": f.kind, "field": f.field} for f in findings],
+        decided_on=draft.decided_on, published_at=now, published_on=today, window_start=start, window_end=end,
+        window_rule_version=window_version, due_on=due_on, due_provisional=regulator_due.provisional,
+        due_rule_version=due_version, credit_site_due_on=credit_site_due, published_late=late, status="public",
+        publish_log_index=seq,
+    )
+    await repo.add(pub)
+    if rt in METRIC_PUBLISHED:
+        await EfficiencyRepository(session).record(
+            id=new_id(), metric=METRIC_PUBLISHED[rt], ref=publication_id, department=draft.authority,
+            month=month_of(today), due_on=due_on, done_on=today, on_time=not late)
+    await add_event(session, RecordPublished(publication_id=publication_id, record_type=rt.value, uscc=draft.uscc,
+                                             log_index=seq, published_at=now, on_time=not late),
+                    subject=publication_id)
+    return pub
+
+
+async def withdraw(session: AsyncSession, pub: Publication, *, reason: str, requested_on: date | None,
+                   now: datetime, status: str = "withdrawn", due_by: date | None = None) -> None:
+    """Take a record out of the public view everywhere (API, feeds, bulk, site); the log keeps both leaves.
+
+    `due_by` is the producer's own deadline when it sent one; otherwise 3 working days from the request.
+    """
+    today = local_date(now)
+    due = due_by
+    if due is None and requested_on is not None:
+        legal_reason = reason if reason in {r.value for r in WithdrawalReason} else None
+        due = withdrawal_due(requested_on, legal_reason).due
+    late = (today > due) if due else None
+    seq = await service_log.append(session, action="withdraw", publication_id=pub.id, record_hash=pub.record_hash,
+                                   record_type=pub.record_type, uscc=pub.uscc, authority=pub.authority, at=now,
+                                   reason=reason)
+    pub.status = status
+    pub.withdrawn_at = now
+    pub.withdrawn_on = today
+    pub.withdrawal_reason = reason
+    pub.withdrawal_requested_on = requested_on
+    pub.withdrawal_due_on = due
+    pub.withdrawn_late = late
+    pub.withdraw_log_index = seq
+    if due is not None:
+        await EfficiencyRepository(session).record(
+            id=new_id(), metric=METRIC_WITHDRAWN, ref=pub.id, department=pub.authority, month=month_of(today),
+            due_on=due, done_on=today, on_time=not late)
+    await add_event(session, RecordWithdrawn(publication_id=pub.id, record_type=pub.record_type, uscc=pub.uscc,
+                                             log_index=seq, withdrawn_at=now, reason=reason,
+                                             on_time=not late if late is not None else True),
+                    subject=pub.id)
+
+
+async def withdraw_matching(session: AsyncSession, refs: list[str], *, uscc: str | None, reason: str,
+                            requested_on: date, now: datetime, record_types: list[str] | None = None,
+                            due_by: date | None = None) -> int:
+    pubs = await PublicationRepository(session).public_by_refs(refs, uscc=uscc, record_types=record_types)
+    for pub in pubs:
+        await withdraw(session, pub, reason=reason, requested_on=requested_on, now=now, due_by=due_by)
+    return len(pubs)
+
+
+async def expire_due(session: AsyncSession, *, now: datetime, limit: int = 500) -> int:
+    """Withdraw (as expired) every public record whose window has ended; returns how many."""
+    repo = PublicationRepository(session)
+    if not await repo.expired(local_date(now), 1):
+        return 0
+    await service_log.lock(session)  # then read again: what to withdraw is decided under the lock
+    pubs = await repo.expired(local_date(now), limit)
+    for pub in pubs:
+        await withdraw(session, pub, reason=WINDOW_ENDED, requested_on=None, now=now, status="expired")
+    return len(pubs)
+
+
+async def record_duty(session: AsyncSession, *, metric: str, ref: str, department: str, done_on: date,
+                      due_on: date | None) -> None:
+    """A timed duty done elsewhere (a case closed, a complaint answered), for the efficiency evaluation."""
+    await EfficiencyRepository(session).record(
+        id=new_id(), metric=metric, ref=ref, department=department, month=month_of(done_on), due_on=due_on,
+        done_on=done_on, on_time=due_on is None or done_on <= due_on)
+
+
+async def note_subject(session: AsyncSession, uscc: str, *, name: str | None = None, subject_type: str | None = None,
+                       district: str | None = None, industry_code: str | None = None) -> None:
+    await SubjectRepository(session).upsert(uscc, name=name, subject_type=subject_type, district=district,
+                                            industry_code=industry_code)
+    await PublicationRepository(session).update_subject_facets(uscc, district, industry_code)
+
+
+async def note_grade(session: AsyncSession, uscc: str, *, grade: str, as_of: date | None,
+                     rule_set_version: str | None, only_if_unknown: bool = False) -> None:
+    """Keep the current grade per subject; a registration's grade never overrides a later change."""
+    if only_if_unknown:
+        known = await SubjectRepository(session).get(uscc)
+        if known is not None and known.grade:
+            return
+    await SubjectRepository(session).upsert(uscc, grade=grade, grade_as_of=as_of,
+                                            grade_rule_set_version=rule_set_version)
