@@ -110,19 +110,27 @@ class Consumer:
     async def run(self) -> None:
         if self._psub is None:
             await self.ensure()
+        # Ask for exactly what is waiting (each message says how many are pending behind it):
+        # nats-py's fetch(n) lingers until n messages or its timeout, which would add up to a
+        # second of latency when fewer than n are waiting.
+        want = 1
         while True:
             try:
-                msgs = await self._psub.fetch(self.batch, timeout=1.0)
+                msgs = await self._psub.fetch(want, timeout=1.0)
             except TimeoutError:
+                want = 1
                 continue
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("consumer %s: fetch failed", self.name)
                 await asyncio.sleep(0.5)
+                want = 1
                 continue
             for msg in msgs:
                 await self.process(msg)
+            pending = msgs[-1].metadata.num_pending if msgs and msgs[-1].metadata else 0
+            want = max(1, min(self.batch, pending or 1))
 
     async def process(self, msg: Msg) -> None:
         try:
