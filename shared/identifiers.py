@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
 
 # Real codes issued before the check was enforced; extend through SUP_USCC_LEGACY_ALLOW (comma separated).
 LEGACY_USCC_ALLOW = frozenset({"91350100M0001TGQXM"})
@@ -58,9 +65,15 @@ def _uscc_ok(code: str) -> bool:
     return code[17] == _USCC_ALPHABET[(31 - total) % 31]
 
 
+def _compact(value: str, compact) -> str:
+    # stdnum's compact maps look-alike Unicode characters and drops separators; a plain ASCII
+    # alphanumeric value (nearly every real one) only needs upper-casing.
+    return value.upper() if value.isascii() and value.isalnum() else compact(value)
+
+
 def validate_uscc(value: str) -> str:
     """Return the normalised USCC or raise InvalidIdentifier naming the rule broken."""
-    code = uscc.compact(value or "")
+    code = _compact(value or "", uscc.compact)
     if _uscc_ok(code):
         return code
     if code in _legacy_allow():
@@ -106,16 +119,17 @@ def is_resident_id(value: str) -> bool:
     The same checks as stdnum's ric.is_valid; the birth-place look-up (the slow part) is
     cached per region code and year, since bulk imports check millions of numbers."""
     try:
-        v = ric.compact(value)
-    except Exception:
+        v = _compact(value, ric.compact)
+    except ValidationError:
         return False
     if len(v) != 18 or not v[:-1].isdigit() or not v[:-1].isascii():
         return False
-    if v[-1] != ric.calc_check_digit(v):
+    checksum = (1 - 2 * int(v[:-1], 13)) % 11  # ric.calc_check_digit, without compacting again
+    if v[-1] != ("X" if checksum == 10 else str(checksum)):
         return False
     try:
-        ric.get_birth_date(v)
-    except ValidationError:
+        date(int(v[6:10]), int(v[10:12]), int(v[12:14]))  # ric.get_birth_date
+    except ValueError:
         return False
     return _birth_place_known(v[:6], int(v[6:10]))
 

@@ -10,3 +10,7 @@ class CreditSettings(ServiceSettings):
 
     service_name: str = "credit"
     database_url: str = "sqlite+aiosqlite:///./.data/db/credit.db"
+    # How often the commitment and list sweeps run (they also run on demand through the API).
+    sweep_seconds: float = 3600.0
+    # Shanghai hour of the nightly regrade of every subject (records age, rule sets change by date).
+    nightly_regrade_hour: int = 2

@@ -19,6 +19,7 @@ class SubjectRegistered(EventPayload):
     industry_code: str
     registered_on: date | None = None
     status: str = "active"
+    grade: str | None = None  # grade at registration (A..D), so consumers need not wait for a change
 
 
 @event_contract("sup.credit.subject.updated", 1)
@@ -96,6 +97,18 @@ class RepairApproved(EventPayload):
     decided_on: date
 
 
+@event_contract("sup.credit.record.withdrawn", 1)
+class RecordWithdrawn(EventPayload):
+    """A record was found wrong (objection upheld): it no longer counts and leaves every public view."""
+
+    record_id: str
+    uscc: str
+    kind: str
+    source_ref: str | None = None
+    reason: str
+    withdrawn_on: date
+
+
 @event_contract("sup.credit.risk.alerted", 1)
 class RiskAlerted(EventPayload):
     """A subject's risk score crossed the alert threshold; inspection turns it into a key inspection."""
@@ -111,6 +124,15 @@ class RiskAlerted(EventPayload):
 
 
 __all__ = [
-    "SubjectRegistered", "SubjectUpdated", "SubjectDeregistered", "CreditRecordAdded", "GradeChanged",
-    "ListEntered", "ListExited", "RepairApproved", "RiskAlerted", "Decimal",
+    "CreditRecordAdded",
+    "Decimal",
+    "GradeChanged",
+    "ListEntered",
+    "ListExited",
+    "RecordWithdrawn",
+    "RepairApproved",
+    "RiskAlerted",
+    "SubjectDeregistered",
+    "SubjectRegistered",
+    "SubjectUpdated",
 ]

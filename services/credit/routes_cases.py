@@ -1,0 +1,238 @@
+"""HTTP routes: notification and commitment, credit repair, objections."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from services.credit import service_commitments as commitments
+from services.credit import service_repairs as repairs
+from services.credit.models import Commitment, Objection, RepairApplication
+from services.credit.schemas import USCC_EXAMPLE
+from services.credit.schemas_cases import (
+    CommitmentCreate,
+    CommitmentOut,
+    CommitmentPage,
+    CommitmentSweepReport,
+    Decision,
+    ObjectionCreate,
+    ObjectionDecision,
+    ObjectionOut,
+    ObjectionPage,
+    Rectification,
+    RepairCreate,
+    RepairOut,
+    RepairPage,
+    VerificationResult,
+)
+from services.credit.service import require_role, shanghai_today
+from shared.app import problem_responses
+from shared.auth import Principal
+from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+
+router = APIRouter()
+Id = Annotated[str, Path(max_length=36, examples=["01935c2e-8a4b-7c3d-9e2f-123456789abc"])]
+
+
+def commitment_out(c: Commitment) -> CommitmentOut:
+    today = shanghai_today()
+    return CommitmentOut(
+        id=c.id, uscc=c.uscc, department=c.department, matter_code=c.matter_code, field=c.field,
+        licence_number=c.licence_number, promise=c.promise, granted_on=c.granted_on,
+        verification_due=c.verification_due, schedule_version=c.schedule_version, status=c.status,
+        found_broken_on=c.found_broken_on, rectification_due=c.rectification_due, rectified_on=c.rectified_on,
+        revoked_on=c.revoked_on, licence_record_id=c.licence_record_id, outcome_record_id=c.outcome_record_id,
+        verification_overdue=c.status == "pending_verification" and c.verification_due < today,
+        rectification_overdue=c.status == "rectifying" and c.rectification_due is not None
+        and c.rectification_due < today)
+
+
+@router.post("/commitments", status_code=201, tags=["commitments"], summary="Grant a licence on commitment",
+             description="Records a licence granted by notification and commitment and schedules the verification "
+                         "of the promise. Matters touching public safety, ecology and environment, health, or "
+                         "safety of life and property are excluded (422 on `field`); a subject under the "
+                         "`no_notification_commitment` measure is refused (409). Roles: credit_officer, "
+                         "case_officer, on a matter of the department's own list. Emits `sup.credit.record.added`.",
+             responses=problem_responses(403, 404, 409, 422))
+async def grant_on_commitment(body: CommitmentCreate, session: SessionDep, principal: PrincipalDep) -> CommitmentOut:
+    c = await commitments.grant(session, principal, body)
+    out = commitment_out(c)
+    await session.commit()
+    return out
+
+
+@router.get("/commitments", tags=["commitments"], summary="List commitments",
+            description="The department's commitments (auditors: all), with overdue flags.",
+            responses=problem_responses(403, 422))
+async def list_commitments(
+    session: SessionDep, principal: PrincipalDep,
+    uscc: Annotated[str | None, Query(max_length=18, examples=[USCC_EXAMPLE])] = None,
+    status: Literal["pending_verification", "kept", "rectifying", "rectified", "revoked"] | None = None,
+    limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None,
+) -> CommitmentPage:
+    items, next_cursor = await commitments.search(session, principal, uscc=uscc, status=status, cursor=cursor,
+                                                  limit=limit)
+    return CommitmentPage(items=[commitment_out(c) for c in items], next_cursor=next_cursor)
+
+
+@router.get("/commitments/{commitment_id}", tags=["commitments"], summary="Read a commitment",
+            responses=problem_responses(403, 404))
+async def get_commitment(commitment_id: Id, session: SessionDep, principal: PrincipalDep) -> CommitmentOut:
+    require_role(principal, *commitments.COMMITMENT_ROLES, "auditor")
+    return commitment_out(await commitments.get(session, commitment_id))
+
+
+@router.post("/commitments/{commitment_id}/verification", tags=["commitments"], summary="Record the verification",
+             description="Kept: a `commitment_kept` record. Broken: a rectification deadline starts; missing it "
+                         "revokes the licence (see the sweep). Role: the granting department.",
+             responses=problem_responses(403, 404, 409, 422))
+async def verify_commitment(commitment_id: Id, body: VerificationResult, session: SessionDep,
+                            principal: PrincipalDep) -> CommitmentOut:
+    c = await commitments.verify(session, principal, commitment_id, body)
+    out = commitment_out(c)
+    await session.commit()
+    return out
+
+
+@router.post("/commitments/{commitment_id}/rectification", tags=["commitments"], summary="Record a rectification",
+             description="A broken promise rectified by its deadline; after the deadline it is a 409.",
+             responses=problem_responses(403, 404, 409, 422))
+async def rectify_commitment(commitment_id: Id, body: Rectification, session: SessionDep,
+                             principal: PrincipalDep) -> CommitmentOut:
+    c = await commitments.rectify(session, principal, commitment_id, body)
+    out = commitment_out(c)
+    await session.commit()
+    return out
+
+
+@router.post("/commitments/sweep", tags=["commitments"], summary="Run the commitment sweep now",
+             description="What the background job does: every broken promise past its rectification deadline has "
+                         "its licence revoked and a `commitment_broken` record written. Roles: credit_officer, admin.",
+             responses=problem_responses(403))
+async def sweep_commitments(session: SessionDep, principal: PrincipalDep) -> CommitmentSweepReport:
+    require_role(principal, "credit_officer", "admin")
+    today = shanghai_today()
+    revoked = await commitments.sweep(session, today)
+    await session.commit()
+    return CommitmentSweepReport(as_of=today, revoked=revoked)
+
+
+# --- repairs ----------------------------------------------------------------------------------
+
+
+def repair_out(a: RepairApplication, principal: Principal) -> RepairOut:
+    return RepairOut(
+        id=a.id, uscc=a.uscc, record_id=a.record_id, department=a.department, applicant_kind=a.applicant_kind,
+        applicant_name=a.applicant_name, applicant_contact=None if principal.is_public else a.applicant_contact,
+        obligations_performed=a.obligations_performed, harm_removed=a.harm_removed, statement=a.statement,
+        received_on=a.received_on, decision_due=a.decision_due, decision_due_provisional=a.decision_due_provisional,
+        eligibility=list(a.eligibility), status=a.status, decided_on=a.decided_on, decision_reason=a.decision_reason,
+        removal_due=a.removal_due, overdue=a.status == "pending" and a.decision_due < shanghai_today())
+
+
+@router.post("/repairs", status_code=201, tags=["repairs"], summary="Apply for credit repair",
+             description="Anyone may apply without a credential (the subject, giving a contact), or a department "
+                         "credit_officer on its behalf. Eligibility is checked now (minimum publicity period, "
+                         "obligations performed, harm removed, no repeat, on no punishment list; never early for "
+                         "suspension, licence revocation, business or employment restriction): 409 with the "
+                         "reasons when not eligible. The decision is due within 10 working days.",
+             responses=problem_responses(403, 404, 409, 422))
+async def apply_for_repair(body: RepairCreate, session: SessionDep, principal: PrincipalDep) -> RepairOut:
+    a = await repairs.apply(session, principal, body)
+    out = repair_out(a, principal)
+    await session.commit()
+    return out
+
+
+@router.get("/repairs", tags=["repairs"], summary="List repair applications",
+            description="The department's applications (auditors: all); `overdue` flags pending ones past the "
+                        "10-working-day deadline.", responses=problem_responses(403, 422))
+async def list_repairs(session: SessionDep, principal: PrincipalDep,
+                       status: Literal["pending", "approved", "rejected"] | None = None, overdue: bool = False,
+                       limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> RepairPage:
+    items, next_cursor = await repairs.list_repairs(session, principal, status=status, overdue=overdue,
+                                                    cursor=cursor, limit=limit)
+    return RepairPage(items=[repair_out(a, principal) for a in items], next_cursor=next_cursor)
+
+
+@router.get("/repairs/{application_id}", tags=["repairs"], summary="Read a repair application",
+            responses=problem_responses(403, 404))
+async def get_repair(application_id: Id, session: SessionDep, principal: PrincipalDep) -> RepairOut:
+    return repair_out(await repairs.get_repair(session, principal, application_id), principal)
+
+
+@router.post("/repairs/{application_id}/decision", tags=["repairs"], summary="Decide a repair application",
+             description="Role: credit_officer of the record's department. Approval re-checks eligibility, ends the "
+                         "record's publicity, regrades, and emits `sup.credit.repair.approved` (with the record's "
+                         "source_ref) so disclosure withdraws it within 3 working days.",
+             responses=problem_responses(403, 404, 409, 422))
+async def decide_repair(application_id: Id, body: Decision, session: SessionDep, principal: PrincipalDep) -> RepairOut:
+    a = await repairs.decide_repair(session, principal, application_id, body)
+    out = repair_out(a, principal)
+    await session.commit()
+    return out
+
+
+# --- objections -------------------------------------------------------------------------------
+
+
+def objection_out(o: Objection, principal: Principal) -> ObjectionOut:
+    today = shanghai_today()
+    return ObjectionOut(
+        id=o.id, uscc=o.uscc, record_id=o.record_id, department=o.department, applicant_name=o.applicant_name,
+        applicant_contact=None if principal.is_public else o.applicant_contact, grounds=o.grounds,
+        received_on=o.received_on, flag_due=o.flag_due, decide_due=o.decide_due,
+        deadlines_provisional=o.deadlines_provisional, status=o.status, flagged_on=o.flagged_on,
+        decided_on=o.decided_on, decision_reason=o.decision_reason,
+        flag_overdue=o.status == "received" and o.flag_due < today,
+        decision_overdue=o.status in ("received", "flagged") and o.decide_due < today)
+
+
+@router.post("/objections", status_code=201, tags=["repairs"], summary="Object to a credit record",
+             description="Anyone may object without a credential (giving a contact), or a department "
+                         "credit_officer on the subject's behalf. The record must be flagged within 1 working day "
+                         "and the objection decided within 5.", responses=problem_responses(403, 404, 422))
+async def file_objection(body: ObjectionCreate, session: SessionDep, principal: PrincipalDep) -> ObjectionOut:
+    o = await repairs.file_objection(session, principal, body)
+    out = objection_out(o, principal)
+    await session.commit()
+    return out
+
+
+@router.get("/objections", tags=["repairs"], summary="List objections",
+            description="The department's objections (auditors: all) with overdue flags.",
+            responses=problem_responses(403, 422))
+async def list_objections(session: SessionDep, principal: PrincipalDep,
+                          status: Literal["received", "flagged", "upheld", "rejected"] | None = None,
+                          limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> ObjectionPage:
+    items, next_cursor = await repairs.list_objections(session, principal, status=status, cursor=cursor, limit=limit)
+    return ObjectionPage(items=[objection_out(o, principal) for o in items], next_cursor=next_cursor)
+
+
+@router.get("/objections/{objection_id}", tags=["repairs"], summary="Read an objection",
+            responses=problem_responses(403, 404))
+async def get_objection(objection_id: Id, session: SessionDep, principal: PrincipalDep) -> ObjectionOut:
+    return objection_out(await repairs.get_objection(session, principal, objection_id), principal)
+
+
+@router.post("/objections/{objection_id}/flag", tags=["repairs"], summary="Flag the disputed record",
+             description="Marks the record as under objection. Role: credit_officer of the record's department.",
+             responses=problem_responses(403, 404, 409))
+async def flag_objection(objection_id: Id, session: SessionDep, principal: PrincipalDep) -> ObjectionOut:
+    o = await repairs.flag_objection(session, principal, objection_id)
+    out = objection_out(o, principal)
+    await session.commit()
+    return out
+
+
+@router.post("/objections/{objection_id}/decision", tags=["repairs"], summary="Decide an objection",
+             description="Upheld: the record is withdrawn (`sup.credit.record.withdrawn`) and the subject regraded. "
+                         "Role: credit_officer of the record's department.",
+             responses=problem_responses(403, 404, 409, 422))
+async def decide_objection(objection_id: Id, body: ObjectionDecision, session: SessionDep,
+                           principal: PrincipalDep) -> ObjectionOut:
+    o = await repairs.decide_objection(session, principal, objection_id, body)
+    out = objection_out(o, principal)
+    await session.commit()
+    return out

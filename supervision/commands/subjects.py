@@ -1,0 +1,142 @@
+"""`supervision subjects import FILE`: bulk-load the credit subject registry from CSV.
+
+Talks to the credit database directly through the credit service layer (CREDIT_DATABASE_URL from
+the environment). Each batch is one transaction holding its subjects and their
+`sup.credit.subject.registered` outbox rows; the running credit service's relay publishes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from shared.errors import Unprocessable
+
+
+@dataclass
+class ImportTotals:
+    received: int = 0
+    loaded: int = 0
+    batches: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _count_rows(path: Path) -> int:
+    with path.open("rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    return max(0, lines - 1)
+
+
+async def import_file(path: Path, database_url: str, *, batch_size: int = 5000, progress=None) -> ImportTotals:
+    """Import a CSV file batch by batch; `progress(rows)` is called after each committed batch.
+
+    Reading and checking the next batch (CPU) runs in a worker thread while the current batch is
+    written (mostly waiting on the database), so the two overlap.
+    """
+    from services.credit.models import bus_tables
+    from services.credit.service import shanghai_today
+    from services.credit.service_subjects import csv_rows, prepare_batch, write_batch
+    from shared.db import Database
+
+    db = Database(database_url, service="credit", outbox_table=bus_tables.outbox, inbox_table=bus_tables.inbox)
+    totals = ImportTotals()
+    started = time.perf_counter()
+    today = shanghai_today()
+    loop = asyncio.get_running_loop()
+    with path.open(newline="", encoding="utf-8-sig") as f, ThreadPoolExecutor(1, "import-prepare") as pool:
+        rows = csv_rows(f)
+        position = [1]
+
+        def next_batch():
+            chunk = list(islice(rows, batch_size))
+            if not chunk:
+                return None
+            batch = prepare_batch(chunk, position[0], today)
+            position[0] += len(chunk)
+            return batch
+
+        try:
+            upcoming = loop.run_in_executor(pool, next_batch)
+            while (batch := await upcoming) is not None:
+                upcoming = loop.run_in_executor(pool, next_batch)
+                async with db.sessionmaker() as session:
+                    result = await write_batch(session, batch)
+                    await session.commit()
+                totals.received += result.received
+                totals.loaded += result.loaded
+                totals.batches += 1
+                totals.errors.extend(result.errors)
+                if progress:
+                    progress(result.received)
+        finally:
+            await db.dispose()
+    totals.seconds = time.perf_counter() - started
+    return totals
+
+
+def register(app: typer.Typer) -> None:
+    subjects = typer.Typer(help="Credit subject registry.", no_args_is_help=True)
+    app.add_typer(subjects, name="subjects")
+
+    @subjects.command("import")
+    def import_command(
+        file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                    help="UTF-8 CSV with a header: uscc,name,subject_type,legal_rep_name,"
+                                         "legal_rep_id,registered_address,district,industry_code[,registered_on,status]"),
+        batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000, help="rows per transaction"),
+        errors_file: Path | None = typer.Option(None, "--errors", help="write every rejected row here (CSV)"),
+        show: int = typer.Option(20, "--show", help="rejected rows to print"),
+    ) -> None:
+        """Import subjects from FILE: bad rows are reported with their row numbers, good rows load."""
+        from services.credit.settings import CreditSettings
+
+        settings = CreditSettings()
+        console = Console(stderr=True)
+        total = _count_rows(file)
+        columns = (TextColumn("[bold]importing"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+                   TimeElapsedColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task("import", total=total)
+            try:
+                totals = asyncio.run(import_file(file, settings.database_url, batch_size=batch_size,
+                                                 progress=lambda n: bar.advance(task, n)))
+            except Unprocessable as exc:
+                console.print(f"[red]cannot import {file}: {exc.detail}")
+                raise typer.Exit(2) from None
+        rejected = sorted({e["row"] for e in totals.errors})
+        rate = totals.received / totals.seconds if totals.seconds else 0.0
+        console.print(f"{totals.received} rows read, {totals.loaded} loaded, {len(rejected)} rejected, "
+                      f"{totals.batches} batches in {totals.seconds:.1f} s ({rate:,.0f} rows/s)")
+        if totals.errors:
+            table = Table("row", "field", "rule", "message", title="rejected rows")
+            for e in totals.errors[:show]:
+                table.add_row(str(e["row"]), e["field"], e["rule"], e["message"])
+            console.print(table)
+            if len(totals.errors) > show:
+                console.print(f"... and {len(totals.errors) - show} more" +
+                              ("" if errors_file else " (use --errors FILE for all)"))
+        if errors_file:
+            with errors_file.open("w", newline="", encoding="utf-8") as f:
+                w = csv.DictWriter(f, fieldnames=["row", "field", "rule", "message"])
+                w.writeheader()
+                w.writerows(totals.errors)
+        typer.echo(f"loaded={totals.loaded} rejected={len(rejected)} rows={totals.received}")
