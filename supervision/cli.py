@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 
 COMMAND_MODULES = [
+    "seed",
     "verify_draw",
     "verify_log",
     "migrate",

@@ -78,7 +78,7 @@ class SyntheticSubject:
     legal_representative: str
     legal_representative_id: str
     address: str
-    district: str
+    district: str  # GB/T 2260 code
     industry_code: str
     registered_on: date
 
@@ -87,8 +87,9 @@ class SyntheticSubject:
                 self.address, self.district, self.industry_code, self.registered_on.isoformat()]
 
 
-CSV_HEADER = ["uscc", "name", "subject_type", "legal_representative", "legal_representative_id",
-              "address", "district", "industry_code", "registered_on"]
+# The columns of credit's bulk import (`supervision subjects import`).
+CSV_HEADER = ["uscc", "name", "subject_type", "legal_rep_name", "legal_rep_id",
+              "registered_address", "district", "industry_code", "registered_on"]
 
 
 def _cumulative(items: list, weight_index: int) -> list[float]:
@@ -139,7 +140,7 @@ def generate_subjects(n: int, seed: int = 2020) -> Iterator[SyntheticSubject]:
             legal_representative=person,
             legal_representative_id=pid,
             address=f"上海市{district}{rng.choice(streets)}{rng.randint(1, 2000)}号",
-            district=district,
+            district=region,
             industry_code=industry[0],
             registered_on=start + timedelta(days=rng.randrange(span)),
         )
@@ -150,3 +151,45 @@ def industry_risk(code: str) -> str:
         if c == code:
             return risk
     return "medium"
+
+
+@dataclass(frozen=True)
+class SyntheticInspector:
+    inspector_id: str
+    department: str
+    name: str
+    qualifications: tuple[str, ...]
+    districts: tuple[str, ...]
+
+
+def generate_inspectors(departments: list[str], per_department: int = 20, seed: int = 2020) -> list[SyntheticInspector]:
+    """Inspectors per department, each covering a few districts; names are synthetic."""
+    from faker import Faker
+
+    rng = random.Random(seed + 1)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed + 1)
+    out = []
+    for dept in departments:
+        for i in range(per_department):
+            districts = tuple(sorted(rng.sample([d[1] for d in SHANGHAI_DISTRICTS], k=rng.randint(3, 8))))
+            if i < 2:  # two city-wide inspectors per department so every district can be covered
+                districts = ("*",)
+            out.append(SyntheticInspector(f"{dept}-insp-{i:03d}", dept, fake.name(), ("general",), districts))
+    return out
+
+
+# Sample inspection item lists per department (item code, name, legal basis, method, key item?).
+SAMPLE_ITEMS: dict[str, list[tuple[str, str, str, str, bool]]] = {
+    "scjgj": [
+        ("scjgj-001-01", "食品经营许可及公示情况检查", "Food Safety Law art. 35, 87", "on_site", False),
+        ("scjgj-001-02", "食品标签标识检查", "Food Safety Law art. 67", "on_site", False),
+        ("scjgj-003-01", "企业年度报告公示信息抽查", "Interim Regulations on Enterprise Information Publicity art. 14", "documents", False),
+        ("scjgj-005-01", "特种设备使用登记与定期检验", "Special Equipment Safety Law art. 57", "on_site", True),
+    ],
+    "yjj": [
+        ("yjj-001-01", "药品经营质量管理规范执行情况", "Drug Administration Law art. 99", "on_site", False),
+        ("yjj-003-01", "化妆品经营者进货查验记录", "Regulations on Cosmetics art. 46", "on_site", False),
+    ],
+    "wjw": [("wjw-001-01", "公共场所卫生许可与卫生状况", "Regulations on Public Venue Hygiene art. 10", "on_site", False)],
+}
