@@ -113,8 +113,12 @@ class ClientRegistry:
         roles: list[str] | tuple[str, ...],
         kind: str = "department",
         scopes: list[str] | None = None,
+        client_id: str | None = None,
     ) -> tuple[str, str]:
-        """Register a client; returns (client_id, secret). The secret is not kept."""
+        """Register a client; returns (client_id, secret). The secret is not kept.
+
+        `client_id` fixes the id (the demo clients); by default it is `<department>-<random>`.
+        """
         if kind not in CLIENT_KINDS:
             raise ValueError(f"kind must be one of {sorted(CLIENT_KINDS)}")
         unknown = set(roles) - KNOWN_ROLES
@@ -122,7 +126,10 @@ class ClientRegistry:
             raise ValueError(f"unknown roles: {sorted(unknown)}")
         if not department or not department.replace("_", "").isalnum():
             raise ValueError("department must be a catalogue code")
-        client_id = f"{department}-{secrets.token_hex(6)}"
+        if client_id is None:
+            client_id = f"{department}-{secrets.token_hex(6)}"
+        elif client_id in self._clients:
+            raise ValueError(f"client {client_id} exists")
         secret = secrets.token_urlsafe(32)
         if scopes is None:
             scopes = sorted({s for r in roles for s in DEFAULT_SCOPES_BY_ROLE.get(r, ())})
@@ -137,6 +144,14 @@ class ClientRegistry:
         )
         self._save()
         return client_id, secret
+
+    def reset_secret(self, client_id: str) -> str:
+        """A new secret for an existing client (returned once; the old one stops working)."""
+        c = self._clients[client_id]
+        secret = secrets.token_urlsafe(32)
+        self._clients[client_id] = Client(**{**asdict(c), "secret_hash": self.hasher.hash(secret)})
+        self._save()
+        return secret
 
     def get(self, client_id: str) -> Client | None:
         return self._clients.get(client_id)

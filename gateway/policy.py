@@ -23,7 +23,11 @@ KNOWN_ROLES = frozenset(
 )
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 READ_METHODS = frozenset({"GET"})
-_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(path))?\}")
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(path|uscc))?\}")
+# What a typed parameter matches: `{x:path}` the rest of the path, `{x:uscc}` an 18-character
+# unified social credit code (so `/credit/subjects/imports` never passes for a subject).
+_PARAM_REGEX = {None: "[^/]+", "path": ".+", "uscc": "[0-9A-Za-z]{18}"}
+_TYPED_USCC = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*):uscc\}")
 
 
 class PolicyError(ValueError):
@@ -36,6 +40,7 @@ class Decision:
     rule_id: str | None
     missing: str = ""
     route: str | None = None  # matched path template, for the audit record
+    group: str | None = None  # the route group the granting rule allowed: the call's purpose
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,17 @@ class Route:
     regex: re.Pattern[str]
     groups: frozenset[str]
     rules: tuple[Rule, ...]  # rules granting any of `groups`, in file order
+    granted: tuple[str, ...] = ()  # per rule above: the route group it grants here
 
 
 def compile_template(template: str) -> re.Pattern[str]:
-    """`/credit/subjects/{uscc}` -> one segment per `{name}`; `{rest:path}` -> the rest."""
+    """`/credit/subjects/{id}` -> one segment per `{name}`; `{rest:path}` -> the rest; `{uscc:uscc}` -> a USCC."""
     if not template.startswith("/"):
         raise PolicyError(f"path template must start with '/': {template}")
     out, pos = [], 0
     for m in _PARAM.finditer(template):
         out.append(re.escape(template[pos : m.start()]))
-        out.append(".+" if m.group(2) == "path" else "[^/]+")
+        out.append(_PARAM_REGEX[m.group(2)])
         pos = m.end()
     out.append(re.escape(template[pos:]))
     return re.compile("".join(out) + r"\Z")
@@ -106,6 +112,13 @@ class Policy:
         for name, lines in (document.get("routes") or {}).items():
             groups[name] = [e for line in lines for e in self._parse_route_line(name, line)]
         self.rules = [self._parse_rule(r, groups) for r in document.get("rules") or []]
+        # Plain-language meaning of each route group, for the public access summary.
+        self.purposes: dict[str, str] = {str(k): str(v) for k, v in (document.get("purposes") or {}).items()}
+        # Service routes deliberately not reachable through the gateway (with the reason).
+        self.unreachable: list[tuple[str, re.Pattern[str], str]] = []
+        for entry in document.get("unreachable") or []:
+            for method, template in self._parse_route_line("unreachable", entry["route"]):
+                self.unreachable.append((method, compile_template(template), str(entry.get("why", ""))))
         if len({r.id for r in self.rules}) != len(self.rules):
             raise PolicyError("duplicate rule id")
 
@@ -117,12 +130,14 @@ class Policy:
         self._index: dict[tuple[str, str], list[Route]] = {}
         for (method, template), info in by_key.items():
             g = frozenset(info["groups"])
+            rules = tuple(r for r in self.rules if r.groups & g)
             route = Route(
                 method=method,
-                template=template,
+                template=_TYPED_USCC.sub(r"{\1}", template),
                 regex=compile_template(template),
                 groups=g,
-                rules=tuple(r for r in self.rules if r.groups & g),
+                rules=rules,
+                granted=tuple(sorted(r.groups & g)[0] for r in rules),
             )
             first = _first_segment(template)
             bucket = "*" if first.startswith("{") else first
@@ -173,6 +188,10 @@ class Policy:
             groups=allow,
         )
 
+    def is_unreachable(self, method: str, path: str) -> bool:
+        """True when the policy lists this (method, gateway path) as deliberately unreachable."""
+        return any(m == method and rx.match(path) for m, rx, _ in self.unreachable)
+
     def match(self, method: str, path: str) -> Route | None:
         m = "GET" if method == "HEAD" else method
         seg = _first_segment(path)
@@ -190,10 +209,10 @@ class Policy:
         route = self.match(method, path)
         if route is None:
             return Decision(False, None, f"a known route (no route for {method} {path})")
-        for rule in route.rules:
+        for rule, group in zip(route.rules, route.granted, strict=True):
             if rule.applies_to(p):
-                return Decision(True, rule.id, "", route.template)
-        return Decision(False, None, self._missing(p, route), route.template)
+                return Decision(True, rule.id, "", route.template, group)
+        return Decision(False, None, self._missing(p, route), route.template, sorted(route.groups)[0])
 
     @staticmethod
     def _missing(p: Principal, route: Route) -> str:

@@ -1,63 +1,42 @@
-"""The gateway's hot path: a plain ASGI reverse proxy over one shared aiohttp session.
+"""The gateway's hot path: a plain ASGI reverse proxy over kept-alive upstream connections.
 
-No FastAPI routing here (measured: routing plus httpx cost most of the throughput). The
-proxy streams request and response bodies, drops hop-by-hop headers, adds X-Request-Id
-and X-Forwarded-*, passes `traceparent` through, and answers its own failures as RFC 9457
-problem+json: 413 body too large, 503 upstream refused, 504 upstream timeout, 502 other
-upstream failures. It never waits on an upstream longer than its timeouts.
+No FastAPI routing here, and no HTTP client library: `gateway.upstream` writes the ASGI
+header bytes straight to a pooled connection and parses the answer with httptools (the
+profile showed aiohttp's per-request objects costing more than everything else together).
+The proxy streams large bodies, drops hop-by-hop headers, adds X-Request-Id and
+X-Forwarded-*, passes `traceparent` through, and answers its own failures as RFC 9457
+problem+json: 413 body too large, 422 page size over the cap, 503 upstream refused, 504
+upstream timeout, 502 other upstream failures. It never waits on an upstream longer than
+its timeouts.
 
-Wiring (gateway/app.py)::
+Routing: `upstreams` maps a path prefix to a base URL, the target being
+`base_url + path[len(prefix):]` (so a base URL ending in the prefix keeps it, a bare host
+strips it; `"/"` is a catch-all); `exact` maps single paths (`"/"` -> the site's home).
+The gateway wires it in gateway/app.py.
 
-    from gateway.keys import load_or_create_keys
-    from gateway.policy import load_policy
-    from gateway.ratelimit import RateLimiter
-    from gateway.proxy import make_guard, make_proxy, with_local_routes
-    from shared.auth import TokenVerifier
-
-    verifier = TokenVerifier(jwks_path=settings.jwks_path)      # or the ring's JWKS file
-    guard = make_guard(verifier, load_policy(), RateLimiter(rate=50, burst=100),
-                       on_decision=audit.record)                # async or sync callable
-    proxy = make_proxy({"/credit": "http://127.0.0.1:8101/credit",   # keep the prefix
-                        "/inspection": "http://127.0.0.1:8102/inspection",
-                        "/casework": "http://127.0.0.1:8103/casework",
-                        "/disclosure": "http://127.0.0.1:8104/disclosure",
-                        "/": "http://127.0.0.1:8104/"},          # public site
-                       guard=guard, max_body_bytes=10 << 20, timeout=30)
-    local = FastAPI(...)   # /oauth/token (gateway.tokens.token_response), /.well-known/jwks.json,
-                           # /healthz, /metrics, merged /openapi.json
-    app = with_local_routes(local, ["/oauth/", "/.well-known/", "/healthz", "/readyz",
-                                    "/metrics", "/openapi.json", "/docs"], proxy)
-
-The target URL is `base_url + path[len(prefix):]`: a base URL ending in the prefix keeps
-it (`"/credit": ".../credit"`), a bare host strips it. `Proxy` handles ASGI lifespan itself
-when it is the top-level app; otherwise call `await proxy.aclose()` on shutdown.
+Hooks: `guard(scope, authorization)` decides before anything is forwarded (gateway/guard.py);
+`on_complete(scope, status, started)` runs after the answer was sent (the access audit).
 """
 
 from __future__ import annotations
 
-import inspect
+import itertools
 import json
 import re
+import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-import aiohttp
-from multidict import CIMultiDict
-from yarl import URL
-
-from gateway.policy import Policy
-from gateway.ratelimit import RateLimiter
-from shared.auth import (
-    PUBLIC,
-    InvalidToken,
-    Principal,
-    TokenVerifier,
-    Unauthenticated,
-    bearer_token,
+from gateway.guard import Rejection
+from gateway.upstream import (
+    UpstreamError,
+    UpstreamPool,
+    UpstreamTimeout,
+    UpstreamUnavailable,
 )
 
 Scope = dict[str, Any]
@@ -69,25 +48,28 @@ HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
      "trailer", "trailers", "transfer-encoding", "upgrade", "proxy-connection"}
 )
-_REQUEST_DROP = HOP_BY_HOP | {"host", "content-length", "x-forwarded-for", "x-forwarded-host",
-                              "x-forwarded-proto", "forwarded"}
-_RESPONSE_DROP = {h.encode() for h in HOP_BY_HOP | {"server", "date"}}
-_BUFFER_LIMIT = 64 * 1024  # bodies up to this size (with a Content-Length) are sent in one piece
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}\Z")
+# Request headers the proxy drops or sets itself (`expect`: the ASGI server already answered it).
+_REQUEST_DROP = frozenset(h.encode() for h in HOP_BY_HOP | {
+    "host", "content-length", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+    "forwarded", "x-request-id", "expect"})
+_RESPONSE_DROP = frozenset(h.encode() for h in HOP_BY_HOP | {"server", "date"})
+_BUFFER_LIMIT = 64 * 1024  # request bodies up to this size (with a Content-Length) go in one write
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}\Z")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_LIMIT_PARAM = re.compile(rb"(?:^|&)limit=([^&]*)")
 
 
-@dataclass
-class Rejection:
-    """A guard's refusal, answered as problem+json."""
-
-    status: int
-    detail: str
-    headers: dict[str, str] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+_RID_PREFIX = uuid.uuid4().hex[:16]
+_rid_counter = itertools.count(1)
 
 
-Guard = Callable[[Scope, CIMultiDict], Awaitable[Rejection | None]]
+def _next_request_id() -> bytes:
+    # Unique without a random draw per request: a per-process random prefix and a counter.
+    return f"{_RID_PREFIX}{next(_rid_counter):016x}".encode()
+
+
+Guard = Callable[[Scope, bytes | None], Awaitable[Rejection | None]]
+OnComplete = Callable[[Scope, int, float], None]
 
 
 def problem_response(status: int, detail: str, *, instance: str | None = None,
@@ -118,51 +100,72 @@ class _ClientGone(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class _Target:
+    prefix: str
+    pool: UpstreamPool
+    base_path: str  # upstream path the stripped suffix is appended to ("" or "/credit")
+
+
 class Proxy:
-    def __init__(self, upstreams: dict[str, str], *, guard: Guard | None = None,
-                 max_body_bytes: int = 10 * 1024 * 1024, connect_timeout: float = 2.0,
-                 timeout: float = 30.0, pool_size: int = 200, keepalive_timeout: float = 30.0):
-        if not upstreams:
+    def __init__(self, upstreams: dict[str, str], *, exact: dict[str, str] | None = None,
+                 guard: Guard | None = None, on_complete: OnComplete | None = None,
+                 max_body_bytes: int = 10 * 1024 * 1024, max_page_size: int | None = None,
+                 connect_timeout: float = 2.0, timeout: float = 30.0, pool_size: int = 200,
+                 keepalive_timeout: float = 4.0):
+        if not upstreams and not exact:
             raise ValueError("no upstreams")
-        for prefix in upstreams:
+        for prefix in list(upstreams) + list(exact or {}):
             if not prefix.startswith("/"):
                 raise ValueError(f"upstream prefix must start with '/': {prefix}")
+        self._pools: dict[str, UpstreamPool] = {}
+
+        def target(prefix: str, url: str) -> _Target:
+            u = urlsplit(url)
+            origin = f"{u.scheme}://{u.netloc}"
+            if origin not in self._pools:
+                self._pools[origin] = UpstreamPool(origin, connect_timeout=connect_timeout, timeout=timeout,
+                                                   max_idle=pool_size, idle_seconds=keepalive_timeout)
+            return _Target(prefix, self._pools[origin], u.path)
+
         # Longest prefix first so "/credit" wins over "/".
-        self._routes = sorted(((p.rstrip("/") or "/", u.rstrip("/")) for p, u in upstreams.items()),
-                              key=lambda r: -len(r[0]))
+        self._routes = sorted((target(p.rstrip("/") or "/", u.rstrip("/")) for p, u in upstreams.items()),
+                              key=lambda r: -len(r.prefix))
+        # Exact paths keep their base URL's path as given (e.g. "/" -> ".../site/").
+        self._exact = {p: target(p, u) for p, u in (exact or {}).items()}
         self.guard = guard
+        self.on_complete = on_complete
         self.max_body_bytes = max_body_bytes
-        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout,
-                                              sock_read=timeout)
-        self._pool_size = pool_size
-        self._keepalive = keepalive_timeout
-        self._session: aiohttp.ClientSession | None = None
+        self.max_page_size = max_page_size
 
     # -- lifecycle ---------------------------------------------------------------------
-    @property
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0,
-                                             keepalive_timeout=self._keepalive, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, auto_decompress=False,
-                # The caller's own headers only: no added UA, encoding or content type.
-                skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
-                cookie_jar=aiohttp.DummyCookieJar(),
-            )
-        return self._session
-
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for pool in self._pools.values():
+            pool.close()
+
+    def route(self, path: str) -> tuple[UpstreamPool, str, int | None] | None:
+        """(pool, base path, prefix length to strip) for a gateway path; None: no service.
+
+        The prefix length is None for exact routes, whose target is the base path alone.
+        """
+        t = self._exact.get(path)
+        if t is not None:
+            return t.pool, t.base_path or "/", None
+        for t in self._routes:
+            prefix = t.prefix
+            if prefix == "/":
+                return t.pool, t.base_path, 0
+            if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
+                return t.pool, t.base_path, len(prefix)
+        return None
 
     def upstream_for(self, path: str) -> str | None:
-        for prefix, base in self._routes:
-            if prefix == "/" or path == prefix or path.startswith(prefix + "/"):
-                suffix = path if prefix == "/" else path[len(prefix):]
-                return base + suffix if suffix else base
-        return None
+        found = self.route(path)
+        if found is None:
+            return None
+        pool, base, strip = found
+        upath = base if strip is None else (base + path[strip:]) or "/"
+        return f"http://{pool.host_header.decode()}{upath}"
 
     # -- ASGI --------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -171,95 +174,153 @@ class Proxy:
             return
         if scope["type"] != "http":
             raise RuntimeError(f"unsupported scope {scope['type']}")
-        headers = CIMultiDict((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"])
-        rid = headers.get("x-request-id", "")
-        if not _REQUEST_ID.match(rid):
-            rid = uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = rid
-        path = scope["path"]
+        started = time.perf_counter()
+        status = 499  # the client went away before an answer
+        try:
+            status = await self._handle(scope, receive, send)
+        finally:
+            if self.on_complete is not None:
+                self.on_complete(scope, status, started)
 
-        async def problem(status: int, detail: str, **kw: Any) -> None:
-            body, hdrs = problem_response(status, detail, instance=path, request_id=rid, **kw)
-            await send({"type": "http.response.start", "status": status, "headers": hdrs})
-            await send({"type": "http.response.body", "body": body})
+    async def _handle(self, scope: Scope, receive: Receive, send: Send) -> int:
+        path: str = scope["path"]
+        # One pass over the request headers: keep what goes upstream, pick out what we need.
+        auth = rid = length = chunked = host = xff = connection = None
+        auth_count = 0
+        out: list[tuple[bytes, bytes]] = []
+        for k, v in scope["headers"]:
+            if k in _REQUEST_DROP:
+                if k == b"x-request-id":
+                    rid = v
+                elif k == b"content-length":
+                    length = v
+                elif k == b"transfer-encoding":
+                    chunked = b"chunked" in v.lower()
+                elif k == b"host":
+                    host = v
+                elif k == b"x-forwarded-for":
+                    xff = v
+                elif k == b"connection":
+                    connection = v
+                continue
+            if k == b"authorization":
+                auth = v
+                auth_count += 1
+            out.append((k, v))
+        if rid is None or not _REQUEST_ID.match(rid):
+            rid = _next_request_id()
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        state["request_id"] = rid
 
-        target = self.upstream_for(path)
-        if target is None:
-            await problem(404, f"No service serves {path}")
-            return
+        found = self.route(path)
+        if found is None:
+            return await self._problem(send, scope, rid, 404, f"No service serves {path}")
+        if auth_count > 1:
+            # The service must verify the very token the gateway authorised and audited.
+            return await self._problem(send, scope, rid, 400, "More than one Authorization header")
         if self.guard is not None:
-            rejection = await self.guard(scope, headers)
+            rejection = await self.guard(scope, auth)
             if rejection is not None:
-                await problem(rejection.status, rejection.detail, headers=rejection.headers,
-                              extra=rejection.extra)
-                return
-
-        length = headers.get("content-length")
+                return await self._problem(send, scope, rid, rejection.status, rejection.detail,
+                                           headers=rejection.headers, extra=rejection.extra)
+        qs: bytes = scope.get("query_string", b"")
+        if self.max_page_size is not None and b"limit=" in qs:
+            too_big = self._page_size_problem(qs)
+            if too_big is not None:
+                return await self._problem(send, scope, rid, 422, too_big[0], extra=too_big[1])
         if length is not None:
             if not length.isdigit():
-                await problem(400, "Invalid Content-Length")
-                return
+                return await self._problem(send, scope, rid, 400, "Invalid Content-Length")
             if int(length) > self.max_body_bytes:
-                await problem(413, f"Request body larger than {self.max_body_bytes} bytes")
-                return
+                return await self._problem(send, scope, rid, 413, self._too_large())
 
-        out = CIMultiDict()
-        connection_tokens = {t.strip().lower() for t in headers.get("connection", "").split(",")}
-        for k, v in headers.items():
-            lk = k.lower()
-            if lk not in _REQUEST_DROP and lk not in connection_tokens:
-                out.add(k, v)
-        out["X-Request-Id"] = rid
+        if connection is not None:
+            tokens = {t.strip().lower() for t in connection.split(b",")}
+            out = [(k, v) for k, v in out if k not in tokens]
+        out.append((b"x-request-id", rid))
         client = scope.get("client")
-        prior = headers.get("x-forwarded-for")
         if client:
-            out["X-Forwarded-For"] = f"{prior}, {client[0]}" if prior else client[0]
-        if "host" in headers:
-            out["X-Forwarded-Host"] = headers["host"]
-        out["X-Forwarded-Proto"] = scope.get("scheme", "http")
+            ip = client[0].encode()
+            out.append((b"x-forwarded-for", xff + b", " + ip if xff else ip))
+        if host is not None:
+            out.append((b"x-forwarded-host", host))
+        out.append((b"x-forwarded-proto", b"https" if scope.get("scheme") == "https" else b"http"))
 
+        pool, base, strip = found
+        if strip is None:
+            target = quote(base, safe=_PATH_SAFE).encode("ascii")
+        else:
+            # Forward the bytes the client sent (no re-encoding) when the prefix is plain in them.
+            raw: bytes | None = scope.get("raw_path")
+            suffix = raw[strip:] if raw is not None else None
+            if suffix is not None and raw[:strip] == path[:strip].encode() and (not suffix or suffix[:1] == b"/"):
+                target = base.encode() + suffix
+            else:
+                target = quote(base + path[strip:], safe=_PATH_SAFE).encode("ascii")
+            if not target:
+                target = b"/"
+        if qs:
+            target += b"?" + qs
+
+        body: bytes | None = None
+        stream: AsyncIterator[bytes] | None = None
         body_state = {"too_large": False}
-        data: bytes | AsyncIterator[bytes] | None
         try:
             if length is not None and int(length) <= _BUFFER_LIMIT:
-                data = await self._read_all(receive, body_state)
-                out["Content-Length"] = str(len(data))
-            elif length is not None or "chunked" in headers.get("transfer-encoding", "").lower():
-                if length is not None:
-                    out["Content-Length"] = length
-                data = self._stream(receive, body_state)
-            else:
-                data = None
+                body = await self._read_all(receive, body_state)
+            elif length is not None or chunked:
+                stream = self._stream(receive, body_state)
+            elif scope["method"] in ("POST", "PUT", "PATCH"):
+                body = b""
         except _BodyTooLarge:
-            await problem(413, f"Request body larger than {self.max_body_bytes} bytes")
-            return
+            return await self._problem(send, scope, rid, 413, self._too_large())
         except _ClientGone:
-            return
+            return 499
 
-        qs = scope.get("query_string", b"")
-        url = URL(quote(target, safe=_PATH_SAFE) + ("?" + qs.decode("latin-1") if qs else ""),
-                  encoded=True)
         try:
-            async with self.session.request(scope["method"], url, headers=out, data=data,
-                                            allow_redirects=False) as resp:
-                await self._relay(resp, send, rid)
+            resp = await pool.request(scope["method"].encode(), target, out, body=body, stream=stream,
+                                      stream_length=int(length) if stream is not None and length else None)
         except _ClientGone:
-            return
-        except (TimeoutError, aiohttp.ServerTimeoutError):
-            await problem(504, "The service did not answer in time")
-        except aiohttp.ClientConnectorError:
-            await problem(503, "The service is not reachable")
-        except aiohttp.ClientError as exc:
-            if body_state["too_large"]:
-                await problem(413, f"Request body larger than {self.max_body_bytes} bytes")
-            else:
-                await problem(502, f"The service failed to answer: {type(exc).__name__}")
+            return 499
         except _BodyTooLarge:
-            await problem(413, f"Request body larger than {self.max_body_bytes} bytes")
+            return await self._problem(send, scope, rid, 413, self._too_large())
+        except UpstreamTimeout:
+            return await self._problem(send, scope, rid, 504, "The service did not answer in time")
+        except UpstreamUnavailable:
+            return await self._problem(send, scope, rid, 503, "The service is not reachable")
+        except UpstreamError as exc:
+            if body_state["too_large"]:
+                return await self._problem(send, scope, rid, 413, self._too_large())
+            return await self._problem(send, scope, rid, 502, f"The service failed to answer: {exc}")
+        await self._relay(resp, send, rid)
+        return resp.status
+
+    def _page_size_problem(self, qs: bytes) -> tuple[str, dict[str, Any]] | None:
+        # Every `limit` counts: a repeated parameter must not slip a big page past the check.
+        if not any(m.group(1).isdigit() and int(m.group(1)) > self.max_page_size
+                   for m in _LIMIT_PARAM.finditer(qs)):
+            return None
+        message = f"Input should be less than or equal to {self.max_page_size}"
+        return (f"query.limit: {message}",
+                {"errors": [{"field": "query.limit", "rule": "less_than_equal", "message": message}]})
+
+    def _too_large(self) -> str:
+        return f"Request body larger than {self.max_body_bytes} bytes"
+
+    @staticmethod
+    async def _problem(send: Send, scope: Scope, rid: bytes, status: int, detail: str, *,
+                       headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> int:
+        body, hdrs = problem_response(status, detail, instance=scope["path"], request_id=rid.decode(),
+                                      headers=headers, extra=extra)
+        await send({"type": "http.response.start", "status": status, "headers": hdrs})
+        await send({"type": "http.response.body", "body": body})
+        return status
 
     async def _read_all(self, receive: Receive, state: dict[str, bool]) -> bytes:
         chunks = [c async for c in self._stream(receive, state)]
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def _stream(self, receive: Receive, state: dict[str, bool]) -> AsyncIterator[bytes]:
         total = 0
@@ -277,24 +338,43 @@ class Proxy:
             if not message.get("more_body", False):
                 return
 
-    async def _relay(self, resp: aiohttp.ClientResponse, send: Send, rid: str) -> None:
-        conn_tokens = {t.strip().lower().encode() for t in resp.headers.get("connection", "").split(",")}
-        hdrs = [(k.lower(), v) for k, v in resp.raw_headers
-                if k.lower() not in _RESPONSE_DROP and k.lower() not in conn_tokens]
-        if not any(k == b"x-request-id" for k, _ in hdrs):
-            hdrs.append((b"x-request-id", rid.encode()))
-        await send({"type": "http.response.start", "status": resp.status, "headers": hdrs})
-        # Past this point the status is sent: an upstream failure can only cut the body,
-        # and the exception makes the server drop the connection so the client sees it.
-        async for chunk in resp.content.iter_any():
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b""})
+    @staticmethod
+    async def _relay(resp: Any, send: Send, rid: bytes) -> None:
+        hdrs = []
+        has_rid = False
+        connection_tokens: set[bytes] = set()
+        for k, v in resp.headers:
+            if k in _RESPONSE_DROP:
+                if k == b"connection":
+                    connection_tokens = {t.strip().lower() for t in v.split(b",")}
+                continue
+            if k == b"x-request-id":
+                has_rid = True
+            hdrs.append((k, v))
+        if connection_tokens:
+            hdrs = [(k, v) for k, v in hdrs if k not in connection_tokens]
+        if not has_rid:
+            hdrs.append((b"x-request-id", rid))
+        if resp.complete:
+            # The whole answer is here already (typical API response): two sends, no loop.
+            body = resp.take_body()
+            await send({"type": "http.response.start", "status": resp.status, "headers": hdrs})
+            await send({"type": "http.response.body", "body": body})
+            return
+        try:
+            await send({"type": "http.response.start", "status": resp.status, "headers": hdrs})
+            # Past this point the status is sent: an upstream failure can only cut the body,
+            # and the exception makes the server drop the connection so the client sees it.
+            async for chunk in resp.iter_body():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            resp.release()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                _ = self.session
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.aclose()
@@ -305,63 +385,3 @@ class Proxy:
 def make_proxy(upstreams: dict[str, str], **options: Any) -> Proxy:
     """Build the proxy; options as in `Proxy` (guard, max_body_bytes, timeout, ...)."""
     return Proxy(upstreams, **options)
-
-
-def make_guard(verifier: TokenVerifier, policy: Policy, limiter: RateLimiter | None = None,
-               on_decision: Callable[..., Any] | None = None) -> Guard:
-    """Authenticate, rate-limit and authorise a request before it is forwarded.
-
-    Sets scope["state"]["principal"] and ["decision"]; calls
-    `on_decision(scope, principal, decision)` (sync or async) for the access audit.
-    """
-
-    async def guard(scope: Scope, headers: CIMultiDict) -> Rejection | None:
-        state = scope.setdefault("state", {})
-        try:
-            token = bearer_token(headers.get("authorization"))
-            principal: Principal = PUBLIC if token is None else await verifier.verify_async(token)
-        except (InvalidToken, Unauthenticated) as exc:
-            reason = getattr(exc, "reason", str(exc))
-            return Rejection(401, f"A valid bearer token is required: {reason}",
-                             {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-        state["principal"] = principal
-        if limiter is not None:
-            client = scope.get("client")
-            key = principal.client_id or f"ip:{client[0] if client else '-'}"
-            allowed, retry_after = limiter.check(key)
-            if not allowed:
-                return Rejection(429, "Too many requests; slow down",
-                                 {"Retry-After": limiter.retry_after_header(retry_after)})
-        decision = policy.decide(principal, scope["method"], scope["path"])
-        state["decision"] = decision
-        if on_decision is not None:
-            result = on_decision(scope, principal, decision)
-            if inspect.isawaitable(result):
-                await result
-        if decision.allowed:
-            return None
-        extra = {"missing": decision.missing, "policy_version": policy.version}
-        if decision.route is None:
-            return Rejection(404, f"No route {scope['method']} {scope['path']}", extra=extra)
-        if principal.is_public:
-            return Rejection(401, f"Credentials required: {decision.missing}",
-                             {"WWW-Authenticate": "Bearer"}, extra)
-        return Rejection(403, f"Missing permission: {decision.missing}", extra=extra)
-
-    return guard
-
-
-def with_local_routes(local_app: Callable, prefixes: Iterable[str], proxy: Proxy) -> Callable:
-    """One ASGI app: paths under `prefixes` go to the gateway's own app, the rest to the proxy."""
-    prefixes = tuple(prefixes)
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            # The local app (FastAPI) owns lifespan; close the proxy session in its shutdown.
-            await local_app(scope, receive, send)
-        elif scope["path"].startswith(prefixes):
-            await local_app(scope, receive, send)
-        else:
-            await proxy(scope, receive, send)
-
-    return app

@@ -49,15 +49,22 @@ def test_dot_segments_never_match():
 
 
 def test_role_mapping():
-    assert POLICY.decide(dept("credit_officer"), "POST", "/credit/records").rule_id == "credit-officer"
+    assert POLICY.decide(dept("credit_officer"), "POST", "/credit/subjects").rule_id == "credit-officer"
     assert POLICY.decide(dept("inspector"), "GET", "/credit/subjects/91110000600037341L/grade").allowed
     assert POLICY.decide(dept("inspector"), "POST", "/inspection/results").allowed
-    assert not POLICY.decide(dept("inspector"), "POST", "/credit/records").allowed
-    assert POLICY.decide(dept("legal_reviewer"), "POST", "/casework/reviews/r1/approve").allowed
-    assert not POLICY.decide(dept("case_officer"), "POST", "/casework/reviews/r1/approve").allowed
+    assert not POLICY.decide(dept("inspector"), "POST", "/credit/subjects").allowed
+    assert POLICY.decide(dept("legal_reviewer"), "POST", "/casework/reviews/r1/pass").allowed
+    assert not POLICY.decide(dept("case_officer"), "POST", "/casework/reviews/r1/pass").allowed
     assert POLICY.decide(dept("auditor"), "GET", "/casework/decisions/d1").allowed
     assert not POLICY.decide(dept("auditor"), "POST", "/casework/decisions").allowed
-    assert POLICY.decide(dept("admin"), "POST", "/disclosure/admin/publications/p1/withdraw").allowed
+    assert POLICY.decide(dept("admin"), "POST", "/inspection/inspectors").allowed
+    assert not POLICY.decide(dept("inspector"), "POST", "/inspection/inspectors").allowed
+
+
+def test_decision_names_the_purpose():
+    d = POLICY.decide(dept("inspector"), "GET", "/credit/subjects/91110000600037341L")
+    assert d.group == "credit.read" and d.route == "/credit/subjects/{uscc}"
+    assert POLICY.purposes["credit.read"]
 
 
 def test_hotline_service_files_complaints_but_reads_no_cases():
@@ -69,11 +76,11 @@ def test_hotline_service_files_complaints_but_reads_no_cases():
 
 
 def test_missing_permission_is_named():
-    d = POLICY.decide(dept("inspector"), "POST", "/credit/records")
-    assert d.missing == "role credit_officer for POST /credit/records"
-    d = POLICY.decide(None, "PATCH", "/credit/records/r-1")
-    assert d.missing == "a department credential with role credit_officer for PATCH /credit/records/{record_id}"
-    assert d.route == "/credit/records/{record_id}"
+    d = POLICY.decide(dept("inspector"), "POST", "/credit/subjects")
+    assert d.missing == "role credit_officer for POST /credit/subjects"
+    d = POLICY.decide(None, "PATCH", "/credit/subjects/91110000600037341L")
+    assert d.missing == "a department credential with role credit_officer for PATCH /credit/subjects/{uscc}"
+    assert d.route == "/credit/subjects/{uscc}"
 
 
 def test_department_restricted_rule():

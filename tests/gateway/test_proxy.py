@@ -10,7 +10,8 @@ from aiohttp import web
 from gateway.clients import ClientRegistry, MemoryClientStore
 from gateway.keys import load_or_create_keys, write_jwks_file
 from gateway.policy import load_policy
-from gateway.proxy import make_guard, make_proxy
+from gateway.guard import make_guard
+from gateway.proxy import make_proxy
 from gateway.ratelimit import RateLimiter
 from gateway.tokens import TokenIssuer, load_catalogue
 from shared.auth import TokenVerifier
@@ -184,9 +185,9 @@ async def test_guard_authenticates_authorises_and_rate_limits(upstream, tmp_path
             ok = await c.get("/credit/subjects/91110000600037341L", headers=auth)
             assert ok.status_code == 200
             assert ok.json()["headers"]["authorization"] == f"Bearer {token}"
-            denied = await c.post("/credit/records", headers=auth, json={})
+            denied = await c.post("/credit/subjects", headers=auth, json={})
             assert denied.status_code == 403
-            assert denied.json()["missing"] == "role credit_officer for POST /credit/records"
+            assert denied.json()["missing"] == "role credit_officer for POST /credit/subjects"
             anonymous = await c.get("/credit/subjects")
             assert anonymous.status_code == 401
             forged = await c.get("/credit/subjects", headers={"Authorization": "Bearer x.y.z"})
