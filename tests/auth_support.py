@@ -18,13 +18,14 @@ class Authority:
         write_jwks_file(self.ring, self.jwks_file)
         self.issuer = TokenIssuer(self.ring, load_catalogue())
 
-    def token(self, department: str, *roles: str, kind: str = "department") -> str:
-        client = Client(client_id=f"test-{department}-{'-'.join(roles)}", department=department,
+    def token(self, department: str, *roles: str, kind: str = "department", client_id: str | None = None) -> str:
+        client = Client(client_id=client_id or f"test-{department}-{'-'.join(roles)}", department=department,
                         roles=tuple(roles), kind=kind, scopes=(), secret_hash="", created_at="")
         return self.issuer.issue_token(client)[0]
 
-    def headers(self, department: str, *roles: str, kind: str = "department") -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(department, *roles, kind=kind)}"}
+    def headers(self, department: str, *roles: str, kind: str = "department",
+                client_id: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(department, *roles, kind=kind, client_id=client_id)}"}
 
 
 @asynccontextmanager

@@ -2,12 +2,61 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.inspection import service_lists, service_results
+from services.inspection.repository_lists import ListsRepository
+from services.inspection.repository_plans import PlansRepository
+from services.inspection.settings import InspectionSettings
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
+from shared.bus.envelope import Event
+from shared.contracts.credit import (
+    GradeChanged,
+    ListEntered,
+    ListExited,
+    RiskAlerted,
+    SubjectDeregistered,
+    SubjectRegistered,
+    SubjectUpdated,
+)
+
+OBJECT_EVENTS = [SubjectRegistered, SubjectUpdated, SubjectDeregistered, GradeChanged, ListEntered, ListExited]
+
+
+async def on_credit_object_event(session: AsyncSession, event: Event) -> None:
+    """Keeps the inspection object database (read model) in step with credit."""
+    payload = event.payload()
+    repo = ListsRepository(session)
+    if isinstance(payload, SubjectRegistered):  # SubjectUpdated is a subclass
+        await service_lists.apply_subject(repo, payload)
+    elif isinstance(payload, SubjectDeregistered):
+        await service_lists.apply_deregistration(repo, payload)
+    elif isinstance(payload, GradeChanged):
+        await service_lists.apply_grade(repo, payload)
+    elif isinstance(payload, ListEntered):
+        await service_lists.apply_list_entry(repo, payload)
+    elif isinstance(payload, ListExited):
+        await service_lists.apply_list_exit(repo, payload)
+
+
+async def on_risk_alert(session: AsyncSession, event: Event) -> None:
+    """A risk alert records the risk level and opens a key inspection task with its reason."""
+    payload = event.payload()
+    assert isinstance(payload, RiskAlerted)
+    lists = ListsRepository(session)
+    obj = await service_lists.apply_risk(lists, payload)
+    await service_results.key_inspection_from_alert(PlansRepository(session), lists, payload, obj,
+                                                    InspectionSettings().risk_alert_department)
 
 
 def subscriptions() -> list[Subscription]:
-    return []
+    return [
+        Subscription(durable="inspection-objects", producer="credit",
+                     subjects=[m.event_type for m in OBJECT_EVENTS], handler=on_credit_object_event),
+        Subscription(durable="inspection-risk-alerts", producer="credit",
+                     subjects=[RiskAlerted.event_type], handler=on_risk_alert),
+    ]
 
 
 def background_jobs() -> list[BackgroundJob]:

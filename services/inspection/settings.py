@@ -10,3 +10,5 @@ class InspectionSettings(ServiceSettings):
 
     service_name: str = "inspection"
     database_url: str = "sqlite+aiosqlite:///./.data/db/inspection.db"
+    # Credit risk alerts become key tasks of this department (market regulation leads).
+    risk_alert_department: str = "scjgj"

@@ -111,3 +111,28 @@ def test_assignment_is_deterministic_and_verifiable():
     record["assignment"]["assigned"][first] = ["market-0", "market-1"]
     v = verify_draw(record)
     assert not v.ok and f"assignment mismatch for {first}" in v.mismatches
+
+
+def test_published_record_withholds_declared_interests_yet_verifies():
+    from services.inspection.rules.verify import interests_commitment
+
+    objs = _objects(20)
+    inspectors = _inspectors()
+    inspectors[0] = Inspector(id="market-0", department="market", qualifications=frozenset({"enforcement"}),
+                              districts=frozenset({"D0"}), interests=frozenset({"G0", objs[4].uscc}))
+    draw = draw_inspection_objects("plan-p", SEED, objs, RATIO_TABLES[0], full_coverage=True)
+    last = {objs[2].uscc: ["food-0"]}
+    a = assign_inspectors("plan-p", SEED, objs, inspectors, ["market", "food"], last_inspectors=last)
+    record = to_published_record(draw, SEED, objs, assignment=a, inspectors=inspectors, departments=["market", "food"],
+                                 last_inspectors=last, interest_salt=b"s" * 32)
+    published = record["assignment"]
+    assert all("interests" not in i for i in published["inspectors"]) and published["recusal"]["checked"]
+    assert not any(objs[4].uscc in str(i) or "G0" in str(i) for i in published["inspectors"])
+    # Recusal (group G0 = objects 0, 7, 14; object 4 by code) and rotation merge into one excluded set.
+    assert {u for u, ids in published["excluded"].items() if "market-0" in ids} == {
+        objs[0].uscc, objs[4].uscc, objs[7].uscc, objs[14].uscc}
+    assert published["excluded"][objs[2].uscc] == ["food-0"]
+    assert published["inspectors"][6]["interests_commitment"] == interests_commitment(b"s" * 32, inspectors[0])
+    assert verify_draw(record).ok
+    record["assignment"]["excluded"][objs[4].uscc] = []  # hide a recusal: the recomputed assignment differs
+    assert not verify_draw(record).ok

@@ -56,7 +56,7 @@ def test_sample_size_rounds_up_and_never_skips_a_stratum():
     assert sample_size(Decimal("0.03"), 1) == 1
     assert sample_size(Decimal("0.03"), 0) == 0
     assert sample_size(Decimal("0.30"), 7) == 3
-    assert sample_size(Decimal("0"), 50) == 0
+    assert sample_size(Decimal(0), 50) == 0
     assert sample_size(Decimal("0.05"), 40, full_coverage=True) == 40  # key items: everyone
 
 
@@ -178,3 +178,24 @@ def test_altered_ratio_figures_of_a_known_version_are_reported():
     record["ratio_table"]["grade_ratios"]["D"] = "0.01"
     v = verify_draw(record)
     assert any("ratio table mismatch" in m for m in v.mismatches)
+
+
+def test_known_root_skips_rehashing_but_needs_the_sorted_pool():
+    pop = sorted(_population(), key=lambda s: s.uscc)
+    full = draw_inspection_objects("plan-1", SEED, pop, TABLE)
+    fast = draw_inspection_objects("plan-1", SEED, pop, TABLE, known_root=full.population_root)
+    assert fast == full
+    with pytest.raises(ValueError, match="strictly ascending"):
+        draw_inspection_objects("plan-1", SEED, list(reversed(pop)), TABLE, known_root=full.population_root)
+
+
+def test_results_are_due_for_publication_within_20_working_days():
+    from datetime import date as _date
+
+    from services.inspection.rules.results import RESULT_PUBLICATION_WORKING_DAYS, is_overdue, publication_deadline
+
+    assert RESULT_PUBLICATION_WORKING_DAYS == 20
+    due = publication_deadline(_date(2026, 9, 25))  # National Day week in between
+    assert due.due == _date(2026, 10, 29) and due.days == 20  # 20 weekdays would end on 23 October
+    assert is_overdue(due.due, None, _date(2026, 10, 31)) and not is_overdue(due.due, None, due.due)
+    assert not is_overdue(due.due, _date(2026, 11, 2), _date(2026, 11, 3))

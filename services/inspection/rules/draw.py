@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 from services.inspection.rules.ratios import (
     GRADES,
@@ -144,12 +145,17 @@ def draw_inspection_objects(
     *,
     full_coverage: bool = False,
     publicity_check: bool = False,
+    known_root: str | None = None,
 ) -> DrawResult:
     """Draw inspection objects per (grade, red-list) stratum.
 
     ``population`` is the plan's eligible pool (scope filtering happens before).
     ``full_coverage`` is for key items: everyone is inspected. ``publicity_check`` applies
     the 3% floor of enterprise publicity-information checks to every stratum.
+    ``known_root`` is the population root already computed (and published) at commit time
+    over this very pool; the population must then come in strictly ascending USCC order,
+    which is checked in one pass instead of re-sorting and re-hashing millions of codes.
+    Verifiers never pass it: they recompute the root.
     """
     _check_seed(seed)
     groups: dict[tuple[str | None, bool], list[bytes]] = {}
@@ -160,11 +166,19 @@ def draw_inspection_objects(
         if bucket is None:
             bucket = groups[key] = []
         bucket.append(s.uscc.encode("ascii"))
-    leaves = sorted(c for bucket in groups.values() for c in bucket)
-    for a, b in zip(leaves, leaves[1:]):
-        if a == b:
-            raise ValueError(f"duplicate USCC in population: {a.decode()}")
-    root = merkle_root_from_leaf_hashes(leaf_hashes(leaves)).hex()
+    if known_root is not None:
+        count = len(population)
+        for a, b in pairwise(population):
+            if a.uscc >= b.uscc:
+                raise ValueError(f"population with a known root must be strictly ascending: {a.uscc}, {b.uscc}")
+        root = known_root
+    else:
+        leaves = sorted(c for bucket in groups.values() for c in bucket)
+        for a, b in zip(leaves, leaves[1:]):
+            if a == b:
+                raise ValueError(f"duplicate USCC in population: {a.decode()}")
+        count = len(leaves)
+        root = merkle_root_from_leaf_hashes(leaf_hashes(leaves)).hex()
     strata = []
     for key in sorted(groups, key=_stratum_order):
         grade, red = key
@@ -179,7 +193,7 @@ def draw_inspection_objects(
         algorithm=DRAW_ALGORITHM,
         seed_commitment=seed_commitment(seed),
         population_root=root,
-        population_count=len(leaves),
+        population_count=count,
         full_coverage=full_coverage,
         publicity_check=publicity_check,
         strata=tuple(strata),

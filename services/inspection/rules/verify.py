@@ -2,17 +2,35 @@
 
 Anyone holding the published record alone (JSON) can recompute the commitment, the
 population root, every stratum's size and selection, and the inspector assignment.
+
+Inspectors' declared interests are personal and never published. Instead the record gives,
+for each drawn object, the set of inspectors that were *excluded* from it, without saying
+why: the object's previous inspectors (rotation) together with those who declared an
+interest in the object or its group (recusal). Rotation and recusal act the same way in
+the assignment (an excluded inspector is never picked), so the assignment recomputes
+exactly from the excluded sets. Each inspector also carries ``interests_commitment``,
+SHA-256 over a secret per-draw salt, the inspector id and the sorted declarations: an
+auditor given the salt and the declarations can check the excluded sets were complete,
+while the public cannot test guesses against it. ``recusal.checked`` states that recusal
+was applied. Shortage reasons are explanations and are not recomputed; which objects lack
+inspectors is.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
-from services.inspection.rules.assignment import Assignment, Inspector, assign_inspectors
+from services.inspection.rules.assignment import (
+    Assignment,
+    Inspector,
+    assign_inspectors,
+)
 from services.inspection.rules.draw import (
     DRAW_ALGORITHM,
     DrawResult,
@@ -23,6 +41,8 @@ from services.inspection.rules.draw import (
 from services.inspection.rules.ratios import GRADES, RatioTable, find_ratio_table
 
 RECORD_FORMAT = "inspection-draw/1"
+RECUSAL_METHOD = ("declared interests withheld; excluded = previous inspectors + recused inspectors; "
+                  "interests_commitment = sha256(salt || inspector id || 0x0a || sorted interests joined by 0x0a)")
 
 
 @dataclass(frozen=True)
@@ -64,8 +84,15 @@ def to_published_record(
     required_qualifications: Iterable[str] = (),
     last_inspectors: Mapping[str, Iterable[str]] | None = None,
     initial_load: Mapping[str, int] | None = None,
+    interest_salt: bytes = b"",
+    include_population: bool = True,
 ) -> dict[str, Any]:
-    """JSON-able record published after the draw (the seed is revealed here)."""
+    """JSON-able record published after the draw (the seed is revealed here).
+
+    ``include_population=False`` leaves out the population list (millions of entries) for a
+    caller that stores it elsewhere and adds it back, in USCC order, when publishing; such a
+    caller may pass only the drawn subjects as ``population`` (the excluded sets need no more).
+    """
     record: dict[str, Any] = {
         "format": RECORD_FORMAT,
         "plan_id": result.plan_id,
@@ -78,11 +105,6 @@ def to_published_record(
         "seed_commitment": result.seed_commitment,
         "population_root": result.population_root,
         "population_count": result.population_count,
-        "population": [
-            {"uscc": s.uscc, "grade": s.grade, "red_list": bool(s.red_list),
-             "district": s.district, "group_id": s.group_id}
-            for s in sorted(population, key=lambda s: s.uscc)
-        ],
         "strata": [
             {"name": st.name, "grade": st.grade, "red_list": st.red_list,
              "population": st.population, "ratio": str(st.ratio), "k": st.k,
@@ -90,6 +112,12 @@ def to_published_record(
             for st in result.strata
         ],
     }
+    if include_population:
+        record["population"] = [
+            {"uscc": s.uscc, "grade": s.grade, "red_list": bool(s.red_list),
+             "district": s.district, "group_id": s.group_id}
+            for s in sorted(population, key=lambda s: s.uscc)
+        ]
     if assignment is not None:
         record["assignment"] = {
             "algorithm": assignment.algorithm,
@@ -97,15 +125,48 @@ def to_published_record(
             "required_qualifications": sorted(required_qualifications),
             "inspectors": [
                 {"id": i.id, "department": i.department, "qualifications": sorted(i.qualifications),
-                 "districts": sorted(i.districts), "active": i.active, "interests": sorted(i.interests)}
+                 "districts": sorted(i.districts), "active": i.active,
+                 "interests_commitment": interests_commitment(interest_salt, i)}
                 for i in sorted(inspectors, key=lambda i: i.id)
             ],
-            "last_inspectors": {u: sorted(ids) for u, ids in sorted((last_inspectors or {}).items())},
+            "recusal": {"checked": True, "method": RECUSAL_METHOD},
+            "excluded": excluded_inspectors(_selected_subjects(result, population), inspectors, last_inspectors),
             "initial_load": dict(sorted((initial_load or {}).items())),
             "assigned": {u: list(ids) for u, ids in sorted(assignment.assigned.items())},
             "unassigned": dict(sorted(assignment.unassigned.items())),
         }
     return record
+
+
+def _selected_subjects(result: DrawResult, population: Sequence[Subject]) -> list[Subject]:
+    chosen = set(result.selected)
+    return [s for s in population if s.uscc in chosen]
+
+
+def interests_commitment(salt: bytes, inspector: Inspector) -> str:
+    """Hides an inspector's declarations while binding the department to them (salt kept secret)."""
+    body = "\n".join([inspector.id, *sorted(inspector.interests)]).encode()
+    return hashlib.sha256(salt + body).hexdigest()
+
+
+def excluded_inspectors(
+    objects: Sequence[Subject], inspectors: Sequence[Inspector],
+    last_inspectors: Mapping[str, Iterable[str]] | None,
+) -> dict[str, list[str]]:
+    """Per object: previous inspectors and recused inspectors, merged so neither reason shows."""
+    by_interest: dict[str, set[str]] = {}
+    for ins in inspectors:
+        for interest in ins.interests:
+            by_interest.setdefault(interest, set()).add(ins.id)
+    last = last_inspectors or {}
+    out: dict[str, list[str]] = {}
+    for obj in sorted(objects, key=lambda s: s.uscc):
+        ids = set(last.get(obj.uscc, ())) | by_interest.get(obj.uscc, set())
+        if obj.group_id is not None:
+            ids |= by_interest.get(obj.group_id, set())
+        if ids:
+            out[obj.uscc] = sorted(ids)
+    return out
 
 
 def verify_draw(published: Mapping[str, Any]) -> Verification:
@@ -181,28 +242,33 @@ def _compare_assignment(
     published: Mapping[str, Any], seed: bytes, population: list[Subject], selected: list[str]
 ) -> list[str]:
     a = published["assignment"]
+    problems = []
+    if not (a.get("recusal") or {}).get("checked"):
+        problems.append("recusal not stated as checked")
+    if any("interests" in i for i in a.get("inspectors", ())):
+        problems.append("declared interests published in plain text")
     try:
         inspectors = [
             Inspector(id=i["id"], department=i["department"],
                       qualifications=frozenset(i.get("qualifications", ())),
-                      districts=frozenset(i.get("districts", ())), active=bool(i.get("active", True)),
-                      interests=frozenset(i.get("interests", ())))
+                      districts=frozenset(i.get("districts", ())), active=bool(i.get("active", True)))
             for i in a["inspectors"]
         ]
+        excluded = {u: frozenset(ids) for u, ids in (a.get("excluded") or {}).items()}
         by_code = {s.uscc: s for s in population}
+        # Recusal and rotation both arrive as exclusions (see the module docstring).
         redo = assign_inspectors(
             published["plan_id"], seed, [by_code[u] for u in selected], inspectors, a["departments"],
-            last_inspectors=a.get("last_inspectors") or {},
+            last_inspectors=excluded,
             required_qualifications=a.get("required_qualifications", ()),
             initial_load=a.get("initial_load") or {},
         )
     except (KeyError, ValueError, TypeError) as exc:
-        return [f"assignment mismatch: cannot be recomputed ({exc})"]
-    problems = []
+        return problems + [f"assignment mismatch: cannot be recomputed ({exc})"]
     theirs = {u: tuple(ids) for u, ids in a.get("assigned", {}).items()}
     for uscc in sorted(set(redo.assigned) | set(theirs)):
         if redo.assigned.get(uscc) != theirs.get(uscc):
             problems.append(f"assignment mismatch for {uscc}")
-    if dict(redo.unassigned) != dict(a.get("unassigned", {})):
+    if set(redo.unassigned) != set(a.get("unassigned", {})):
         problems.append("assignment mismatch: objects lacking inspectors differ")
     return problems

@@ -1,0 +1,220 @@
+"""Queries of plans, their frozen populations, draws, tasks and the step history."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, and_, insert, literal, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.inspection.models import (
+    Draw,
+    HistoryEntry,
+    InspectionObject,
+    Plan,
+    PlanDepartment,
+    PopulationMember,
+    Result,
+    Task,
+)
+from shared.errors import Conflict
+
+_BULK_CHUNK = 5000
+
+
+class PopulationRow(NamedTuple):
+    """One member of a frozen population; plain tuple attribute access keeps the draw loop fast."""
+
+    uscc: str
+    grade: str | None
+    red_list: bool
+    district: str | None
+
+
+class PlansRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: object) -> None:
+        self.session.add(row)
+        await self.session.flush()
+
+    async def add_all(self, rows: Sequence[object]) -> None:
+        self.session.add_all(rows)
+        await self.session.flush()
+
+    # ------------------------------------------------------------------ plans
+    async def plan(self, plan_id: str, *, for_update: bool = False) -> Plan | None:
+        q = select(Plan).where(Plan.id == plan_id)
+        if for_update:
+            q = q.with_for_update()
+        return (await self.session.execute(q)).scalar_one_or_none()
+
+    async def list_plans(self, *, department: str | None, status: str | None, after: str | None,
+                         limit: int) -> list[Plan]:
+        q = select(Plan).order_by(Plan.id).limit(limit + 1)
+        if department:
+            q = q.where(Plan.id.in_(select(PlanDepartment.plan_id).where(PlanDepartment.department == department)))
+        if status:
+            q = q.where(Plan.status == status)
+        if after:
+            q = q.where(Plan.id > after)
+        return list((await self.session.execute(q)).scalars())
+
+    # ------------------------------------------------------------------ population
+    async def freeze_population(self, plan_id: str, condition: ColumnElement[bool]) -> None:
+        """Copy the eligible objects into the plan's population in one INSERT ... SELECT."""
+        src = select(
+            literal(plan_id), InspectionObject.uscc, InspectionObject.grade, InspectionObject.red_list,
+            InspectionObject.district,
+        ).where(condition)
+        await self.session.execute(
+            insert(PopulationMember).from_select(["plan_id", "uscc", "grade", "red_list", "district"], src)
+        )
+
+    async def population_codes(self, plan_id: str) -> list[str]:
+        q = select(PopulationMember.uscc).where(PopulationMember.plan_id == plan_id).order_by(PopulationMember.uscc)
+        return list((await self.session.execute(q)).scalars())
+
+    async def population(self, plan_id: str) -> list[PopulationRow]:
+        """The frozen population ordered by USCC: the draw's input."""
+        q = (select(PopulationMember.uscc, PopulationMember.grade, PopulationMember.red_list,
+                    PopulationMember.district)
+             .where(PopulationMember.plan_id == plan_id).order_by(PopulationMember.uscc))
+        make = PopulationRow._make
+        return [make(r) for r in (await self.session.execute(q)).tuples()]
+
+    async def population_page(self, plan_id: str, *, after: str, limit: int) -> list[Any]:
+        q = (select(PopulationMember.uscc, PopulationMember.grade, PopulationMember.red_list,
+                    PopulationMember.district)
+             .where(PopulationMember.plan_id == plan_id, PopulationMember.uscc > after)
+             .order_by(PopulationMember.uscc).limit(limit + 1))
+        return list((await self.session.execute(q)).all())
+
+    async def stream_population(self, plan_id: str, chunk: int = 20000) -> AsyncIterator[list[Any]]:
+        """The population in USCC order, chunk by chunk (keyset paging, bounded memory)."""
+        after = ""
+        while True:
+            rows = (await self.population_page(plan_id, after=after, limit=chunk))[:chunk]
+            if not rows:
+                return
+            yield rows
+            after = rows[-1].uscc
+
+    async def last_inspectors(self, plan_id: str) -> dict[str, list[str]]:
+        """Previous inspectors of the population's objects (rotation), from the read model."""
+        q = (select(InspectionObject.uscc, InspectionObject.last_inspector_ids)
+             .join(PopulationMember, PopulationMember.uscc == InspectionObject.uscc)
+             .where(PopulationMember.plan_id == plan_id, InspectionObject.last_inspector_ids.is_not(None)))
+        return {u: list(ids) for u, ids in (await self.session.execute(q)).all() if ids}
+
+    # ------------------------------------------------------------------ draws and tasks
+    async def draw(self, plan_id: str) -> Draw | None:
+        return await self.session.get(Draw, plan_id)
+
+    async def add_draw(self, draw: Draw) -> None:
+        """One draw per plan, even when two requests race past the status check (SQLite has no row locks)."""
+        self.session.add(draw)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            raise Conflict("this plan was drawn already; a draw is never run twice", current_state="drawn") from None
+
+    async def bulk_insert(self, model: type, rows: Sequence[dict[str, Any]]) -> None:
+        for i in range(0, len(rows), _BULK_CHUNK):
+            # Core insert (executemany / insertmanyvalues): no ORM bookkeeping per row.
+            await self.session.execute(insert(model.__table__), list(rows[i : i + _BULK_CHUNK]))
+
+    async def task(self, task_id: str, *, for_update: bool = False) -> Task | None:
+        q = select(Task).where(Task.id == task_id)
+        if for_update:
+            q = q.with_for_update()
+        return (await self.session.execute(q)).scalar_one_or_none()
+
+    async def task_for_alert(self, alert_id: str) -> Task | None:
+        return (await self.session.execute(select(Task).where(Task.alert_id == alert_id))).scalar_one_or_none()
+
+    async def list_tasks(self, *, plan_id: str | None, kind: str | None, uscc: str | None,
+                         inspector_id: str | None, unassigned: bool | None, after: str | None,
+                         limit: int) -> list[Task]:
+        q = select(Task).order_by(Task.id)
+        if plan_id:
+            q = q.where(Task.plan_id == plan_id)
+        if kind:
+            q = q.where(Task.kind == kind)
+        if uscc:
+            q = q.where(Task.uscc == uscc)
+        if unassigned is not None:
+            q = q.where(Task.unassigned_reason.is_not(None) if unassigned else Task.unassigned_reason.is_(None))
+        if after:
+            q = q.where(Task.id > after)
+        if inspector_id is None:
+            return list((await self.session.execute(q.limit(limit + 1))).scalars())
+        # JSON membership is not portable SQL: filter in pages until the page is full.
+        out: list[Task] = []
+        cursor = after
+        while len(out) <= limit:
+            page = list((await self.session.execute(
+                (q.where(Task.id > cursor) if cursor else q).limit(500))).scalars())
+            if not page:
+                break
+            out += [t for t in page if inspector_id in (t.inspector_ids or [])]
+            cursor = page[-1].id
+        return out[: limit + 1]
+
+    # ------------------------------------------------------------------ results
+    async def result(self, result_id: str, *, for_update: bool = False) -> Result | None:
+        q = select(Result).where(Result.id == result_id)
+        if for_update:
+            q = q.with_for_update()
+        return (await self.session.execute(q)).scalar_one_or_none()
+
+    async def result_for(self, task_id: str, item_id: str) -> Result | None:
+        q = select(Result).where(Result.task_id == task_id, Result.item_id == item_id)
+        return (await self.session.execute(q)).scalar_one_or_none()
+
+    async def list_results(self, *, department: str | None, uscc: str | None, plan_id: str | None,
+                           overdue_on: date | None, after: str | None, limit: int) -> list[Result]:
+        q = select(Result).order_by(Result.id).limit(limit + 1)
+        if department:
+            q = q.where(Result.department == department)
+        if uscc:
+            q = q.where(Result.uscc == uscc)
+        if plan_id:
+            q = q.where(Result.plan_id == plan_id)
+        if overdue_on is not None:
+            q = q.where(Result.published_on.is_(None), Result.publication_due < overdue_on)
+        if after:
+            q = q.where(Result.id > after)
+        return list((await self.session.execute(q)).scalars())
+
+    # ------------------------------------------------------------------ history
+    async def history(self, uscc: str, *, after: str | None, limit: int) -> list[dict[str, Any]]:
+        """The object's own steps, the plan-wide steps of every plan whose population held it, and
+        its drawing and assignment (stored as its task rows), oldest first by id."""
+        in_population = select(PopulationMember.plan_id).where(PopulationMember.uscc == uscc)
+        q = select(HistoryEntry).where(or_(
+            HistoryEntry.uscc == uscc,
+            and_(HistoryEntry.uscc.is_(None), HistoryEntry.plan_id.in_(in_population)),
+        ))
+        t = select(Task).where(Task.uscc == uscc, Task.kind == "random")
+        if after:
+            q = q.where(HistoryEntry.id > after)
+            t = t.where(Task.id >= after[:36])
+        entries = [{"id": h.id, "uscc": h.uscc, "plan_id": h.plan_id, "step": h.step, "actor": h.actor, "at": h.at,
+                    "detail": h.detail or {}}
+                   for h in (await self.session.execute(q.order_by(HistoryEntry.id).limit(limit + 1))).scalars()]
+        for task in (await self.session.execute(t.order_by(Task.id).limit(limit + 1))).scalars():
+            base = {"uscc": uscc, "plan_id": task.plan_id, "actor": task.created_by, "at": task.created_at}
+            entries.append(base | {"id": task.id, "step": "drawn", "detail": {"task_id": task.id,
+                                                                             "stratum": task.stratum}})
+            # "<task id>:assigned" sorts right after the task id and before any later id.
+            entries.append(base | {"id": f"{task.id}:assigned",
+                                   "step": "assigned" if task.unassigned_reason is None else "assignment_failed",
+                                   "detail": {"task_id": task.id, "inspector_ids": task.inspector_ids or [],
+                                              "reason": task.unassigned_reason}})
+        entries = sorted((e for e in entries if not after or e["id"] > after), key=lambda e: e["id"])
+        return entries[: limit + 1]

@@ -1,0 +1,85 @@
+"""Test data for the inspection API: valid USCCs, objects in the read model, items, inspectors, plans."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from services.inspection import service_lists
+from services.inspection.repository_lists import ListsRepository
+from services.inspection.service_common import today
+from shared.contracts.credit import GradeChanged, ListEntered, SubjectRegistered
+from shared.identifiers import uscc_check_character
+from shared.ids import new_id
+
+ADMIN = ("scjgj", "admin")
+
+
+def uscc(i: int, prefix: str = "913101") -> str:
+    first = prefix + f"{i:0{17 - len(prefix)}d}"
+    return first + uscc_check_character(first)
+
+
+async def seed_objects(app, specs: list[dict]) -> list[str]:
+    """Feed the read model through the same service functions the credit consumers call."""
+    codes = []
+    async with app.state.db.sessionmaker() as session:
+        repo = ListsRepository(session)
+        for s in specs:
+            code = s["uscc"]
+            await service_lists.apply_subject(repo, SubjectRegistered(
+                uscc=code, name=s.get("name", f"Company {code}"), subject_type=s.get("subject_type", "enterprise"),
+                district=s.get("district", "310104"), industry_code=s.get("industry", "H6210")))
+            if s.get("grade"):
+                await service_lists.apply_grade(repo, GradeChanged(uscc=code, grade=s["grade"], score=80.0,
+                                                                   rule_set_version="t", as_of=date(2026, 1, 1)))
+            if s.get("red"):
+                await service_lists.apply_list_entry(repo, ListEntered(
+                    entry_id=new_id(), uscc=code, subject_name="x", list_kind="red", reason="honest",
+                    basis="rules", department="scjgj", entered_on=date(2026, 1, 1)))
+            codes.append(code)
+        await session.commit()
+    return codes
+
+
+async def make_item(c, authority, code: str, *, kind: str = "general", dept: str = "scjgj", **extra) -> dict:
+    body = {"code": code, "name": f"Item {code}", "legal_basis": "Food Safety Law art. 87", "method": "on site",
+            "kind": kind, **extra}
+    r = await c.post("/items", json=body, headers=authority.headers(dept, "admin"))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def make_inspector(c, authority, name: str, *, dept: str = "scjgj", **extra) -> dict:
+    body = {"name": name, "client_id": f"{dept}-{name}", "qualifications": ["enforcement"], "districts": ["*"],
+            **extra}
+    r = await c.post("/inspectors", json=body, headers=authority.headers(dept, "admin"))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def as_inspector(authority, inspector: dict) -> dict[str, str]:
+    return authority.headers(inspector["department"], "inspector", client_id=inspector["client_id"])
+
+
+async def make_plan(c, authority, item_ids: list[str], *, dept: str = "scjgj", **extra) -> dict:
+    start = today()
+    body = {"name": "Test plan", "item_ids": item_ids, "period_start": start.isoformat(),
+            "period_end": (start + timedelta(days=90)).isoformat(), **extra}
+    r = await c.post("/plans", json=body, headers=authority.headers(dept, "admin"))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def commit_and_draw(c, authority, plan_id: str, *, dept: str = "scjgj") -> dict:
+    h = authority.headers(dept, "admin")
+    r = await c.post(f"/plans/{plan_id}/commit", headers=h)
+    assert r.status_code == 200, r.text
+    r = await c.post(f"/plans/{plan_id}/draw", headers=h)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def published_record(c, plan_id: str) -> dict:
+    r = await c.get(f"/public/draws/{plan_id}")
+    assert r.status_code == 200, r.text
+    return r.json()

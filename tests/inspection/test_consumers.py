@@ -1,0 +1,126 @@
+"""Credit's events through a real nats-server: the object read model and key tasks from risk alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Self
+
+import nats
+import pytest
+
+from shared.bus.envelope import Event
+from shared.bus.streams import ensure_producer_stream
+from shared.contracts.credit import (
+    GradeChanged,
+    ListEntered,
+    ListExited,
+    RiskAlerted,
+    SubjectDeregistered,
+    SubjectRegistered,
+    SubjectUpdated,
+)
+from shared.ids import new_id
+from tests.auth_support import service_client
+from tests.inspection.helpers import make_inspector, make_item, uscc
+from tests.support import wait_for
+
+pytestmark = pytest.mark.anyio
+
+
+class CreditBus:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def __aenter__(self) -> Self:
+        self.nc = await nats.connect(self.url)
+        self.js = self.nc.jetstream()
+        await ensure_producer_stream(self.js, "credit")
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.nc.close()
+
+    async def publish(self, model, event_id: str | None = None) -> None:
+        e = Event(id=event_id or new_id(), type=model.event_type, version=model.event_version,
+                  source="/supervision/credit", time=datetime.now(UTC), data=model.model_dump(mode="json"))
+        await self.js.publish(e.nats_subject, e.body(), headers=e.headers())
+
+
+async def test_credit_events_keep_the_object_database(databases, authority, nats_server):
+    code = uscc(700)
+    async with service_client("inspection", databases, authority, nats_server.url) as c, CreditBus(nats_server.url) as bus:
+        h = authority.headers("zjw", "inspector")
+
+        async def obj():
+            r = await c.get(f"/objects/{code}", headers=h)
+            return r.json() if r.status_code == 200 else None
+
+        # A grade ahead of the registration lands on a stub that no plan draws from.
+        await bus.publish(GradeChanged(uscc=code, grade="C", score=61.0, rule_set_version="g-2026", as_of=date(2026, 3, 1)))
+        await wait_for(lambda: _is(obj, lambda o: o["grade"] == "C" and o["status"] == "unknown"), what="stub")
+        await bus.publish(SubjectRegistered(uscc=code, name="Example Catering", subject_type="enterprise",
+                                            district="310104", industry_code="H6210"))
+        await wait_for(lambda: _is(obj, lambda o: o["status"] == "active" and o["name"] == "Example Catering"))
+        await bus.publish(SubjectUpdated(uscc=code, name="Example Catering Ltd", subject_type="enterprise",
+                                         district="310105", industry_code="H6210"))
+        older = GradeChanged(uscc=code, grade="A", score=95.0, rule_set_version="g-2026", as_of=date(2026, 1, 1))
+        await bus.publish(older)
+        entry = ListEntered(entry_id="L-1", uscc=code, subject_name="x", list_kind="red", reason="honest",
+                            basis="rules", department="scjgj", entered_on=date(2026, 3, 2))
+        await bus.publish(entry)
+        await bus.publish(entry, event_id=new_id())  # redelivered under another id: still one membership
+        await wait_for(lambda: _is(obj, lambda o: o["lists"] == ["red"] and o["district"] == "310105"))
+        assert (await obj())["grade"] == "C"  # the older grade did not overwrite the newer one
+        listed = (await c.get("/objects", params={"list_kind": "red"}, headers=h)).json()["items"]
+        assert [o["uscc"] for o in listed] == [code]
+        await bus.publish(ListExited(entry_id="L-1", uscc=code, subject_name="x", list_kind="red", reason="expired",
+                                     department="scjgj", exited_on=date(2026, 6, 1)))
+        await bus.publish(SubjectDeregistered(uscc=code, status="deregistered", effective_on=date(2026, 7, 1)))
+        await wait_for(lambda: _is(obj, lambda o: o["lists"] == [] and o["status"] == "deregistered"))
+        assert (await c.get(f"/objects/{code}")).status_code == 403  # departments only
+
+
+async def test_risk_alert_opens_one_key_task_with_its_reason(databases, authority, nats_server):
+    code = uscc(800)
+    async with service_client("inspection", databases, authority, nats_server.url) as c, CreditBus(nats_server.url) as bus:
+        key = await make_item(c, authority, "RISK-KEY", kind="key", subject_types=["enterprise"])
+        await make_item(c, authority, "RISK-KEY-ORG", kind="key", subject_types=["social_organisation"])
+        await make_item(c, authority, "RISK-GEN")
+        for j in range(3):
+            await make_inspector(c, authority, f"a{j}")
+        await bus.publish(SubjectRegistered(uscc=code, name="Risky Ltd", subject_type="enterprise",
+                                            district="310104", industry_code="C1391"))
+        alert = RiskAlerted(alert_id="ALERT-1", uscc=code, subject_name="Risky Ltd", score=88.5, level="high",
+                            reasons=["3 upheld complaints", "inspection failure"], model_version="risk-1",
+                            as_of=date(2026, 3, 1))
+        await bus.publish(alert)
+        await bus.publish(alert)  # the same alert again under a new event id
+        h = authority.headers("scjgj", "admin")
+
+        async def tasks():
+            return (await c.get("/tasks", params={"kind": "key", "uscc": code}, headers=h)).json()["items"]
+
+        found = await wait_for(tasks, what="key task")
+        obj = (await c.get(f"/objects/{code}", headers=h)).json()
+        assert obj["risk_level"] == "high"
+        await wait_for(_consumed(c, 3), what="all three events handled")
+        found = await tasks()
+        assert len(found) == 1
+        task = found[0]
+        assert task["alert_id"] == "ALERT-1" and "3 upheld complaints" in task["reason"]
+        assert task["item_ids"] == [key["id"]] and len(task["inspector_ids"]) == 2
+
+
+def _consumed(c, n: int):
+    async def check() -> bool:
+        from sqlalchemy import func, select
+
+        inbox = c.app.state.db.inbox_table
+        async with c.app.state.db.sessionmaker() as s:
+            return (await s.execute(select(func.count()).select_from(inbox))).scalar_one() >= n
+    return check
+
+
+async def _is(getter, pred) -> bool:
+    value = await getter()
+    return bool(value) and pred(value)
