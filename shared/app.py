@@ -23,6 +23,7 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.auth import PermissionDenied, TokenVerifier, Unauthenticated, principal_dependency
@@ -119,6 +120,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Unauthenticated, auth_error)
     app.add_exception_handler(PermissionDenied, auth_error)
 
+    @app.exception_handler(DBAPIError)
+    async def database_refused(request: Request, exc: DBAPIError) -> JSONResponse:
+        # PostgreSQL refuses NUL characters in text; the input is bad, not the server.
+        if "invalid byte sequence" in str(exc.orig) or "0x00" in str(exc.orig):
+            return problem_response(422, "Invalid request", "text must not contain NUL (\\u0000) characters",
+                                    slug="validation", errors=[{"field": "body", "rule": "text.nul",
+                                                                "message": "NUL characters are not allowed"}])
+        log.exception("database error on %s %s", request.method, request.url.path)
+        return problem_response(500, "Internal error", "an unexpected error was logged with this request id",
+                                request_id=request_id_var.get())
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         status = getattr(exc, "status", None)
@@ -148,6 +160,12 @@ class RequestContextMiddleware:
             elif k == b"traceparent":
                 tp_in = v.decode("latin-1")
         rid = rid or new_id()
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            # PostgreSQL cannot store NUL in text: refuse it at the door, for every route alike.
+            response = problem_response(400, "Bad request", "NUL characters are not allowed in the path or query",
+                                        slug="nul-character")
+            await response(scope, receive, send)
+            return
         tp = child_traceparent(tp_in)
         t_rid, t_tp = request_id_var.set(rid), traceparent_var.set(tp)
         status_holder = [500]
