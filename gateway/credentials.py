@@ -41,12 +41,14 @@ class DemoClient:
 
 DEMO_CLIENTS: tuple[DemoClient, ...] = (
     DemoClient("inspector", "scjgj", ("inspector",)),
+    DemoClient("inspector-2", "scjgj", ("inspector",)),
     DemoClient("case-officer", "scjgj", ("case_officer",)),
     DemoClient("legal-reviewer", "scjgj", ("legal_reviewer",)),
     DemoClient("credit-officer", "scjgj", ("credit_officer",)),
     DemoClient("auditor", "scjgj", ("auditor",)),
     DemoClient("admin", "scjgj", ("admin",)),
     DemoClient("inspector", "yjj", ("inspector",)),
+    DemoClient("admin", "yjj", ("admin",)),
     DemoClient("intake", "hotline", (), kind="service"),
 )
 

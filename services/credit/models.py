@@ -142,6 +142,9 @@ class RepairApplication(Base):
     filed_by_department: Mapped[str | None] = mapped_column(String(32))
     obligations_performed: Mapped[bool] = mapped_column(Boolean)
     harm_removed: Mapped[bool] = mapped_column(Boolean)
+    # Whose rules end the publicity early: Credit China's (credit sites) or the national system's.
+    platform: Mapped[str] = mapped_column(String(48), default="national_enterprise_credit_publicity",
+                                          server_default="national_enterprise_credit_publicity")
     statement: Mapped[str] = mapped_column(Text, default="")
     received_on: Mapped[date] = mapped_column(Date)
     decision_due: Mapped[date] = mapped_column(Date)

@@ -125,7 +125,8 @@ def repair_out(a: RepairApplication, principal: Principal) -> RepairOut:
     return RepairOut(
         id=a.id, uscc=a.uscc, record_id=a.record_id, department=a.department, applicant_kind=a.applicant_kind,
         applicant_name=a.applicant_name, applicant_contact=None if principal.is_public else a.applicant_contact,
-        obligations_performed=a.obligations_performed, harm_removed=a.harm_removed, statement=a.statement,
+        obligations_performed=a.obligations_performed, harm_removed=a.harm_removed, platform=a.platform,
+        statement=a.statement,
         received_on=a.received_on, decision_due=a.decision_due, decision_due_provisional=a.decision_due_provisional,
         eligibility=list(a.eligibility), status=a.status, decided_on=a.decided_on, decision_reason=a.decision_reason,
         removal_due=a.removal_due, overdue=a.status == "pending" and a.decision_due < shanghai_today())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.credit.schemas import USCC_EXAMPLE, Strict, Uscc
@@ -87,6 +89,10 @@ class RepairCreate(Strict):
     applicant_contact: str = Contact
     obligations_performed: bool = Field(description="fine paid, orders complied with", examples=[True])
     harm_removed: bool = Field(True, examples=[True])
+    platform: Literal["national_enterprise_credit_publicity", "credit_china"] = Field(
+        "national_enterprise_credit_publicity", description="whose repair rules apply: the national enterprise "
+        "credit publicity system's (the default, as for the record's publicity window) or Credit China's "
+        "(credit sites)", examples=["national_enterprise_credit_publicity"])
     statement: str = Field("", max_length=4000, examples=["fine paid on 2026-01-10; staff retrained"])
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
@@ -110,6 +116,7 @@ class RepairOut(BaseModel):
     applicant_contact: str | None = Field(description="shown to department callers only")
     obligations_performed: bool
     harm_removed: bool
+    platform: str = Field(description="whose repair rules applied", examples=["credit_china"])
     statement: str
     received_on: date
     decision_due: date = Field(description="10 working days after receipt")

@@ -24,7 +24,7 @@ from services.credit.schemas_cases import (
 )
 from services.credit.service import normalise_uscc, require_role, shanghai_today
 from services.credit.service_grading import record_fact, regrade, subject_facts
-from services.credit.service_records import PUBLICITY_PLATFORM, get_record
+from services.credit.service_records import get_record
 from shared.auth import Principal
 from shared.bus.outbox import add_event
 from shared.contracts.credit import RecordWithdrawn, RepairApproved
@@ -51,14 +51,14 @@ async def _record_of(session: AsyncSession, uscc: str, record_id: str) -> Credit
 
 
 async def _eligibility(session: AsyncSession, record: CreditRecord, obligations_performed: bool,
-                       harm_removed: bool) -> tuple[bool, list[str]]:
+                       harm_removed: bool, platform: str) -> tuple[bool, list[str]]:
     _, members = await subject_facts(session, record.uscc)
     # Same violation repeated: a later penalty of the subject on the same supervision matter.
     repeat = bool(record.matter_code) and any(
         r.id != record.id and r.decision_date > record.decision_date
         for r in await RecordRepository(session).active_of_matter(record.uscc, record.matter_code, F.PENALTY))
     return repair_eligibility(record_fact(record), members, obligations_performed, shanghai_today(),
-                              platform=PUBLICITY_PLATFORM, harm_removed=harm_removed, repeat_offence=repeat)
+                              platform=platform, harm_removed=harm_removed, repeat_offence=repeat)
 
 
 async def apply(session: AsyncSession, principal: Principal, data: RepairCreate) -> RepairApplication:
@@ -72,7 +72,8 @@ async def apply(session: AsyncSession, principal: Principal, data: RepairCreate)
     if pending is not None:
         raise Conflict(f"application {pending.id} for record {record.id} is awaiting a decision",
                        application_id=pending.id)
-    eligible, reasons = await _eligibility(session, record, data.obligations_performed, data.harm_removed)
+    eligible, reasons = await _eligibility(session, record, data.obligations_performed, data.harm_removed,
+                                          data.platform)
     if not eligible:
         raise Conflict(f"not eligible for credit repair: {'; '.join(reasons)}", reasons=reasons)
     today = shanghai_today()
@@ -81,6 +82,7 @@ async def apply(session: AsyncSession, principal: Principal, data: RepairCreate)
         id=new_id(), uscc=record.uscc, record_id=record.id, department=record.department, applicant_kind=kind,
         applicant_name=data.applicant_name, applicant_contact=data.applicant_contact, filed_by_department=filed_by,
         obligations_performed=data.obligations_performed, harm_removed=data.harm_removed, statement=data.statement,
+        platform=data.platform,
         received_on=today, decision_due=due.due, decision_due_provisional=due.provisional, eligibility=reasons,
         status="pending", created_at=datetime.now(UTC))
     await repairs.add(application)
@@ -106,7 +108,7 @@ async def decide_repair(session: AsyncSession, principal: Principal, application
     today = shanghai_today()
     record = await get_record(session, a.record_id)
     if data.approve:
-        eligible, reasons = await _eligibility(session, record, a.obligations_performed, a.harm_removed)
+        eligible, reasons = await _eligibility(session, record, a.obligations_performed, a.harm_removed, a.platform)
         if not eligible or record.status != "active":
             raise Conflict(f"no longer eligible for credit repair: {'; '.join(reasons)}", reasons=reasons)
         record.status, record.status_on = "repaired", today

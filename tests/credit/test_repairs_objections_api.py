@@ -114,3 +114,21 @@ async def test_objection_flagged_then_upheld_withdraws_the_record(databases, aut
         assert r.status_code == 409
         r = await c.post(f"/objections/{o['id']}/decision", json={"upheld": False}, headers=officer)
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.reason"
+
+
+async def test_minor_penalty_repairable_at_once_under_credit_china_rules_not_national(databases, authority):
+    """Credit China (2026-04-01): summary/minor penalties have no minimum period; the national system's
+    3-month publicity of small fines simply runs out and is not repaired early."""
+    async with service_client("credit", databases, authority) as c:
+        uscc = await register(c, authority)
+        r = await c.post(f"/subjects/{uscc}/records", headers=authority.headers("scjgj", "credit_officer"), json={
+            "kind": "penalty", "matter_code": "scjgj-001", "legal_basis": "Food Safety Law art. 124",
+            "decision_date": today().isoformat(), "severity": "minor", "penalty_kind": "fine", "amount": "3000.00",
+            "summary": "small fine", "source_ref": "沪市监罚〔2026〕9号"})
+        assert r.status_code == 201, r.text
+        record = r.json()
+        national = await c.post("/repairs", json=application(uscc, record["id"]))
+        assert national.status_code == 409 and "runs out" in national.text
+        china = await c.post("/repairs", json=application(uscc, record["id"]) | {"platform": "credit_china"})
+        assert china.status_code == 201, china.text
+        assert china.json()["platform"] == "credit_china"

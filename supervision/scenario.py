@@ -1,0 +1,332 @@
+"""The golden path, played through the gateway with department credentials.
+
+plan → draw → verify → assign → result with problems → case lead → case → legal review →
+decision → credit record and grade change → disclosure record in API, feed and site →
+repair → withdrawal → log consistency proof.
+
+Each hop is a method that returns what it saw, so the end-to-end test asserts every hop and
+the demo in `make run` plays the same history. Everything happens today: the case is a
+complex one (so legal review is required) ending in a minor fine, which the Credit China
+rules in force since 2026-04-01 let the party repair at once once it has paid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from shared import merkle
+from supervision.synthetic import generate_subjects
+
+ADMIN = "scjgj-demo-admin"
+PARTNER_ADMIN = "yjj-demo-admin"
+INSPECTORS = ("scjgj-demo-inspector", "scjgj-demo-inspector-2", "yjj-demo-inspector")
+OFFICER = "scjgj-demo-case-officer"
+REVIEWER = "scjgj-demo-legal-reviewer"
+CREDIT = "scjgj-demo-credit-officer"
+AUDITOR = "scjgj-demo-auditor"
+FINE = "3000.00"
+SHA = hashlib.sha256(b"synthetic evidence").hexdigest()
+
+
+class HopFailed(AssertionError):
+    pass
+
+
+def expect(r: httpx.Response, *codes: int) -> Any:
+    if r.status_code not in (codes or (200,)):
+        raise HopFailed(f"{r.request.method} {r.request.url.path} -> {r.status_code}: {r.text[:500]}")
+    kind = r.headers.get("content-type", "").split(";")[0]
+    return r.json() if kind == "application/json" or kind.endswith("+json") else r.text
+
+
+@dataclass
+class Gateway:
+    """Talks to the gateway as department systems do: client credentials, then bearer tokens."""
+
+    base_url: str
+    credentials: dict[str, dict[str, Any]]
+    client: httpx.AsyncClient = field(init=False)
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.client = httpx.AsyncClient(base_url=self.base_url, timeout=30)
+
+    async def token(self, client_id: str) -> str:
+        if client_id not in self._tokens:
+            secret = self.credentials[client_id]["client_secret"]
+            r = await self.client.post("/oauth/token", data={"grant_type": "client_credentials"},
+                                       auth=(client_id, secret))
+            self._tokens[client_id] = expect(r)["access_token"]
+        return self._tokens[client_id]
+
+    async def call(self, who: str | None, method: str, path: str, **kw: Any) -> httpx.Response:
+        headers = kw.pop("headers", {})
+        if who:
+            headers["Authorization"] = f"Bearer {await self.token(who)}"
+        return await self.client.request(method, path, headers=headers, **kw)
+
+    async def until(self, check, what: str, timeout: float = 30.0) -> Any:  # noqa: ANN001
+        """Poll `check()` until it returns something truthy (events travel asynchronously)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            value = await check()
+            if value:
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise HopFailed(f"timed out waiting for {what}")
+            await asyncio.sleep(0.1)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+@dataclass
+class GoldenPath:
+    gw: Gateway
+    subjects: int = 12
+    seed: int = 2026
+    today: date = field(default_factory=date.today)
+    usccs: list[str] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def day(self, days_ago: int) -> str:
+        return (self.today - timedelta(days=days_ago)).isoformat()
+
+    # -- set-up: subjects in credit, their inspection objects, items and inspectors ---------------
+    async def register_subjects(self) -> list[str]:
+        rows = []
+        for s in generate_subjects(self.subjects, seed=self.seed):
+            rows.append({"uscc": s.uscc, "name": s.name, "subject_type": "enterprise",
+                         "legal_rep_name": s.legal_representative, "legal_rep_id": s.legal_representative_id,
+                         "registered_address": s.address, "district": "310104", "industry_code": "H6210",
+                         "registered_on": s.registered_on.isoformat()})
+        body = expect(await self.gw.call(CREDIT, "POST", "/credit/subjects/imports", json={"rows": rows}), 200, 201)
+        self.usccs = [r["uscc"] for r in rows]
+        self.state["import"] = body
+        return self.usccs
+
+    async def objects_arrive(self) -> None:
+        async def all_there() -> bool:
+            for u in self.usccs:
+                r = await self.gw.call(ADMIN, "GET", f"/inspection/objects/{u}")
+                if r.status_code != 200:
+                    return False
+            return True
+
+        await self.gw.until(all_there, "subjects in inspection's object database")
+
+    async def prepare_inspection(self) -> None:
+        items = []
+        for who, dept, code, matter in ((ADMIN, "scjgj", "SCJG-SP-DEMO", "scjgj-001"),
+                                        (PARTNER_ADMIN, "yjj", "YJJ-YP-DEMO", "yjj-001")):
+            r = await self.gw.call(who, "GET", "/inspection/items", params={"code": code})
+            existing = [i for i in expect(r)["items"] if i["code"] == code] if r.status_code == 200 else []
+            if existing:
+                items.append(existing[0])
+                continue
+            items.append(expect(await self.gw.call(who, "POST", "/inspection/items", json={
+                "code": code, "name": f"{dept} 随机抽查事项 (synthetic)", "legal_basis": "Food Safety Law art. 87",
+                "method": "on-site inspection", "kind": "general", "matter_code": matter}), 201))
+        self.state["items"] = items
+        inspectors = {}
+        for cid in INSPECTORS:
+            dept = self.gw.credentials[cid]["department"]
+            admin = ADMIN if dept == "scjgj" else PARTNER_ADMIN
+            listed = expect(await self.gw.call(admin, "GET", "/inspection/inspectors"))["items"]
+            found = [i for i in listed if i["client_id"] == cid]
+            inspectors[cid] = found[0] if found else expect(await self.gw.call(admin, "POST", "/inspection/inspectors", json={
+                "name": f"检查员 {cid[-12:]}", "client_id": cid, "qualifications": ["enforcement"], "districts": ["*"]}), 201)
+        self.state["inspectors"] = inspectors
+
+    # -- the hops ---------------------------------------------------------------------------------
+    async def plan_and_draw(self) -> dict:
+        plan = expect(await self.gw.call(ADMIN, "POST", "/inspection/plans", json={
+            "name": "徐汇区餐饮食品安全联合双随机抽查 (synthetic)", "item_ids": [i["id"] for i in self.state["items"]],
+            "partner_departments": ["yjj"], "scope": {"districts": ["310104"]},
+            "period_start": self.day(0), "period_end": self.day(-90), "ratio_overrides": {"B": "0.25"}}), 201)
+        expect(await self.gw.call(ADMIN, "POST", f"/inspection/plans/{plan['id']}/commit"))
+        draw = expect(await self.gw.call(ADMIN, "POST", f"/inspection/plans/{plan['id']}/draw"))
+        self.state["plan"], self.state["draw"] = plan, draw
+        return draw
+
+    async def verify_draw(self) -> dict:
+        from services.inspection.rules.verify import verify_draw
+
+        plan_id = self.state["plan"]["id"]
+        published = expect(await self.gw.call(None, "GET", f"/inspection/public/draws/{plan_id}"))
+        local = verify_draw(published)  # what `supervision verify-draw` does: published data only
+        remote = expect(await self.gw.call(None, "GET", f"/inspection/public/draws/{plan_id}/verification"))
+        self.state["published_draw"] = published
+        return {"local_ok": local.ok, "mismatches": list(local.mismatches), "remote": remote}
+
+    async def assigned_task(self) -> dict:
+        plan_id = self.state["plan"]["id"]
+        tasks = expect(await self.gw.call(ADMIN, "GET", "/inspection/tasks", params={"plan_id": plan_id}))["items"]
+        task = next(t for t in tasks if len(t["inspector_ids"]) >= 2)
+        by_id = {i["id"]: cid for cid, i in self.state["inspectors"].items()}
+        self.state["task"] = task
+        self.state["task_inspectors"] = [by_id[i] for i in task["inspector_ids"] if i in by_id]
+        return task
+
+    async def record_problem(self) -> dict:
+        task = self.state["task"]
+        inspector = next(c for c in self.state["task_inspectors"] if c.startswith("scjgj-"))
+        scjgj_item = self.state["items"][0]
+        result = expect(await self.gw.call(inspector, "POST", "/inspection/results", json={
+            "task_id": task["id"], "item_id": scjgj_item["id"], "outcome": "problems_found",
+            "problems": "冷库内发现超过保质期的食品 (synthetic)", "inspected_on": self.day(0),
+            "evidence": [{"sha256": SHA, "filename": "cold-store.jpg", "media_type": "image/jpeg",
+                          "size_bytes": 284311}]}), 201)
+        self.state["result"] = result
+        return result
+
+    async def case_from_lead(self) -> dict:
+        uscc = self.state["task"]["uscc"]
+        self.state["grade_before"] = expect(await self.gw.call(CREDIT, "GET", f"/credit/subjects/{uscc}/grade"))
+
+        async def lead() -> dict | None:
+            r = await self.gw.call(OFFICER, "GET", "/casework/cases", params={"uscc": uscc})
+            items = expect(r)["items"] if r.status_code == 200 else []
+            return next((c for c in items if c.get("source_kind", c.get("source")) in
+                         ("inspection_result", "inspection")), items[0] if items else None)
+
+        case = await self.gw.until(lead, "the case lead from the inspection result")
+        self.state["case"] = case
+        return case
+
+    async def investigate(self) -> dict:
+        cid = self.state["case"]["id"]
+        team = [{"officer_id": "officer-zhang"}, {"officer_id": "officer-li"}]
+        steps = [("review_lead", {}), ("file", {"investigators": team}), ("start_investigation", {}),
+                 ("evidence", {"evidence_type": "audio_visual", "title": "冷库照片", "sha256": SHA,
+                               "collected_on": self.day(0), "collected_by": ["officer-zhang", "officer-li"]}),
+                 ("notify_rights", {"penalty_kinds": ["fine"], "fine_amount": FINE})]
+        # Several departments' findings and disputed facts: a complex case, so legal review is required.
+        expect(await self.gw.call(OFFICER, "PATCH", f"/casework/cases/{cid}", json={"complex_case": True, "violation_type": "food_labelling"}))
+        last = None
+        for action, body in steps:
+            last = expect(await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/{action}", json=body), 200, 201)
+        return last
+
+    async def legal_review(self) -> dict:
+        cid = self.state["case"]["id"]
+        review = expect(await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/submit_for_review",
+                                           json={}), 200, 201)
+        review_id = review.get("id") or review.get("review_id")
+        # The gate: a decision before the review passes is refused.
+        refused = await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid))
+        self.state["refused_before_review"] = refused.status_code
+        passed = expect(await self.gw.call(REVIEWER, "POST", f"/casework/reviews/{review_id}/pass",
+                                           json={"opinion": "事实清楚，证据确凿，适用法律正确 (synthetic)"}))
+        self.state["review"] = passed
+        return passed
+
+    def _decision(self, case_id: str) -> dict:
+        return {"case_id": case_id, "decision_kind": "penalty", "penalty_kinds": ["fine"], "fine_amount": FINE,
+                "legal_basis": "Food Safety Law art. 124(1)", "severity": "minor",
+                "summary": "经营超过保质期的食品 (synthetic)"}
+
+    async def decide(self) -> dict:
+        cid = self.state["case"]["id"]
+        r = await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/propose_decision", json={})
+        if r.status_code not in (200, 409):
+            expect(r)
+        decision = expect(await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid)), 201)
+        self.state["decision"] = decision
+        did = decision["id"]
+        expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/serve", json={}))
+        expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/pay", json={"amount": FINE}))
+        return decision
+
+    async def credit_record_and_grade(self) -> dict:
+        uscc = self.state["task"]["uscc"]
+        number = self.state["decision"]["decision_number"]
+
+        async def record() -> dict | None:
+            items = expect(await self.gw.call(CREDIT, "GET", f"/credit/subjects/{uscc}/records"))["items"]
+            return next((i for i in items if i["kind"] == "penalty" and i.get("source_ref") == number), None)
+
+        rec = await self.gw.until(record, "the penalty credit record")
+        grade = await self.gw.until(
+            lambda: self._grade_changed(uscc), "the grade to change after the penalty")
+        self.state["record"], self.state["grade_after"] = rec, grade
+        return {"record": rec, "grade": grade}
+
+    async def _grade_changed(self, uscc: str) -> dict | None:
+        g = expect(await self.gw.call(CREDIT, "GET", f"/credit/subjects/{uscc}/grade"))
+        return g if g["grade"] != self.state["grade_before"]["grade"] or \
+            g.get("score") != self.state["grade_before"].get("score") else None
+
+    async def disclosed(self) -> dict:
+        uscc = self.state["task"]["uscc"]
+        number = self.state["decision"]["decision_number"]
+
+        async def in_api() -> dict | None:
+            items = expect(await self.gw.call(None, "GET", "/public/records", params={"uscc": uscc}))["items"]
+            return next((i for i in items if number in str(i)), None)
+
+        record = await self.gw.until(in_api, "the penalty in the public API")
+        feed = expect(await self.gw.call(None, "GET", "/public/feed.json", params={"uscc": uscc}))
+        site = (await self.gw.call(None, "GET", f"/site/subjects/{uscc}")).text
+        head = expect(await self.gw.call(None, "GET", "/public/log/tree-head"))
+        self.state["published"], self.state["head_after_publish"] = record, head
+        return {"record": record, "feed": feed, "site": site, "tree_head": head}
+
+    async def repair(self) -> dict:
+        uscc = self.state["task"]["uscc"]
+        application = expect(await self.gw.call(CREDIT, "POST", "/credit/repairs", json={
+            "uscc": uscc, "record_id": self.state["record"]["id"], "applicant_name": "synthetic applicant",
+            "applicant_contact": "13800000000", "obligations_performed": True, "harm_removed": True,
+            "platform": "credit_china",
+            "statement": "罚款已缴清，已完成整改 (synthetic)"}), 201)
+        decided = expect(await self.gw.call(CREDIT, "POST", f"/credit/repairs/{application['id']}/decision",
+                                            json={"approve": True, "reason": "conditions met"}))
+        self.state["repair"] = decided
+        return decided
+
+    async def withdrawn(self) -> dict:
+        uscc = self.state["task"]["uscc"]
+        number = self.state["decision"]["decision_number"]
+
+        async def gone() -> bool:
+            items = expect(await self.gw.call(None, "GET", "/public/records", params={"uscc": uscc}))["items"]
+            return not any(number in str(i) for i in items)
+
+        await self.gw.until(gone, "the repaired penalty to leave the public API")
+        feed = expect(await self.gw.call(None, "GET", "/public/feed.json", params={"uscc": uscc}))
+        site = (await self.gw.call(None, "GET", f"/site/subjects/{uscc}")).text
+        return {"feed": feed, "site": site}
+
+    async def log_consistent(self) -> dict:
+        first = self.state["head_after_publish"]
+        second = expect(await self.gw.call(None, "GET", "/public/log/tree-head"))
+        proof = expect(await self.gw.call(None, "GET", "/public/log/proof/consistency",
+                                          params={"first": first["tree_size"], "second": second["tree_size"]}))
+        ok = merkle.verify_consistency(first["tree_size"], second["tree_size"], bytes.fromhex(first["root_hash"]),
+                                       bytes.fromhex(second["root_hash"]), [bytes.fromhex(h) for h in proof["proof"]])
+        return {"first": first, "second": second, "consistent": ok}
+
+    async def play(self) -> dict[str, Any]:
+        """Every hop in order (the demo)."""
+        await self.register_subjects()
+        await self.objects_arrive()
+        await self.prepare_inspection()
+        await self.plan_and_draw()
+        await self.verify_draw()
+        await self.assigned_task()
+        await self.record_problem()
+        await self.case_from_lead()
+        await self.investigate()
+        await self.legal_review()
+        await self.decide()
+        await self.credit_record_and_grade()
+        await self.disclosed()
+        await self.repair()
+        await self.withdrawn()
+        return await self.log_consistent()
