@@ -112,14 +112,23 @@ class GoldenPath:
         return self.usccs
 
     async def objects_arrive(self) -> None:
+        wanted = set(self.usccs)
+
         async def all_there() -> bool:
-            for u in self.usccs:
-                r = await self.gw.call(ADMIN, "GET", f"/inspection/objects/{u}")
+            seen: set[str] = set()
+            cursor = None
+            while True:
+                params = {"district": "310104", "limit": 200} | ({"cursor": cursor} if cursor else {})
+                r = await self.gw.call(ADMIN, "GET", "/inspection/objects", params=params)
                 if r.status_code != 200:
                     return False
-            return True
+                page = r.json()
+                seen.update(o["uscc"] for o in page["items"])
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    return wanted <= seen
 
-        await self.gw.until(all_there, "subjects in inspection's object database")
+        await self.gw.until(all_there, "subjects in inspection's object database", timeout=60)
 
     async def prepare_inspection(self) -> None:
         items = []
@@ -200,8 +209,8 @@ class GoldenPath:
         self.state["case"] = case
         return case
 
-    async def investigate(self) -> dict:
-        cid = self.state["case"]["id"]
+    async def investigate(self, cid: str | None = None) -> dict:
+        cid = cid or self.state["case"]["id"]
         team = [{"officer_id": "officer-zhang"}, {"officer_id": "officer-li"}]
         steps = [("review_lead", {}), ("file", {"investigators": team}), ("start_investigation", {}),
                  ("evidence", {"evidence_type": "audio_visual", "title": "冷库照片", "sha256": SHA,
@@ -214,8 +223,8 @@ class GoldenPath:
             last = expect(await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/{action}", json=body), 200, 201)
         return last
 
-    async def legal_review(self) -> dict:
-        cid = self.state["case"]["id"]
+    async def legal_review(self, cid: str | None = None) -> dict:
+        cid = cid or self.state["case"]["id"]
         review = expect(await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/submit_for_review",
                                            json={}), 200, 201)
         review_id = review.get("id") or review.get("review_id")
@@ -232,13 +241,13 @@ class GoldenPath:
                 "legal_basis": "Food Safety Law art. 124(1)", "severity": "minor",
                 "summary": "经营超过保质期的食品 (synthetic)"}
 
-    async def decide(self) -> dict:
-        cid = self.state["case"]["id"]
+    async def decide(self, cid: str | None = None, *, key: str = "decision") -> dict:
+        cid = cid or self.state["case"]["id"]
         r = await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/propose_decision", json={})
         if r.status_code not in (200, 409):
             expect(r)
         decision = expect(await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid)), 201)
-        self.state["decision"] = decision
+        self.state[key] = decision
         did = decision["id"]
         expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/serve", json={}))
         expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/pay", json={"amount": FINE}))
@@ -312,6 +321,23 @@ class GoldenPath:
                                        bytes.fromhex(second["root_hash"]), [bytes.fromhex(h) for h in proof["proof"]])
         return {"first": first, "second": second, "consistent": ok}
 
+    async def tipoff_case(self) -> dict:
+        """A real-name tip-off from the 12315 line: accepted, investigated, reviewed, decided (stays public)."""
+        uscc = self.usccs[-1]
+        created = expect(await self.gw.call(None, "POST", "/casework/complaints", json={
+            "service_code": "food-safety", "description": "店内出售过期牛奶 (synthetic tip-off)",
+            "address_string": "上海市徐汇区示例路1号", "request_kind": "tip_off", "business_uscc": uscc,
+            "first_name": "匿", "last_name": "名", "phone": "13900000000"}), 201)[0]
+        complaint = expect(await self.gw.call(OFFICER, "POST",
+                                              f"/casework/complaints/{created['service_request_id']}/accept",
+                                              json={"reason": "属本局管辖 (synthetic)"}))
+        cid = complaint["case_id"]
+        await self.investigate(cid)
+        await self.legal_review(cid)
+        decision = await self.decide(cid, key="tipoff_decision")
+        self.state["tipoff_uscc"] = uscc
+        return decision
+
     async def play(self) -> dict[str, Any]:
         """Every hop in order (the demo)."""
         await self.register_subjects()
@@ -329,4 +355,5 @@ class GoldenPath:
         await self.disclosed()
         await self.repair()
         await self.withdrawn()
+        await self.tipoff_case()
         return await self.log_consistent()

@@ -46,7 +46,10 @@ def up(
         demo=demo,
         log_level=log_level,
     )
-    code = run_embedded(config, check=check, post_start=post_start_hook, echo=_echo)
+    from supervision.demo import make_demo_hook
+
+    hook = post_start_hook or make_demo_hook(config.data_dir, echo=_echo)
+    code = run_embedded(config, check=check, post_start=hook, echo=_echo)
     raise typer.Exit(code)
 
 
