@@ -11,6 +11,10 @@ Where the schedule comes from, per calendar year:
 - otherwise the year is *unknown*: weekends alone are non-working days, and any deadline
   whose count depends on such a year is *provisional* (recompute it once the year arrives).
 
+Running services notice a changed schedule file without a restart: each one's deadline job
+(`shared.deadline_jobs`) asks its `CalendarWatch`, which reloads the calendar when the file
+changed, and then recomputes the deadlines it stored as provisional.
+
 Counting convention (the usual reading of "within N working days of X"): day X itself is not
 counted; the deadline is the N-th working day after X. See `add_working_days`.
 """
@@ -193,6 +197,8 @@ class WorkingCalendar:
 
     def __init__(self, schedule_file: str | os.PathLike[str] | None = None) -> None:
         path = Path(schedule_file) if schedule_file is not None else schedule_file_path()
+        # Taken before reading: a change landing between the two is seen by the next check.
+        self.file_stamp = _file_stamp(path)
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -303,6 +309,15 @@ class WorkingCalendar:
         return end >= december_tail and not self.year_is_known(end.year + 1)
 
 
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What a changed file changes: modification time, size, inode (an editor's atomic rename)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def _check_date(d: object) -> None:
     # A datetime would be silently truncated in UTC; legal dates are Shanghai `date`s.
     if not isinstance(d, date) or isinstance(d, datetime):
@@ -333,6 +348,66 @@ def reload_calendar() -> WorkingCalendar:
     with _default_lock:
         _default = None
     return get_calendar()
+
+
+# The file (and its stamp) that last failed to load, so a broken edit is logged once, not per check.
+_rejected: tuple[Path, tuple[int, int, int] | None] | None = None
+
+
+def refresh_calendar() -> WorkingCalendar:
+    """The process-wide calendar, first reloaded if the schedule file changed since it was loaded
+    (another file named by `SUP_HOLIDAY_SCHEDULE_FILE`, or a new mtime / size / inode).
+
+    Cheap enough to call every few seconds: one stat() when nothing changed. A file that no
+    longer loads (a bad edit, a half-copied file) is logged once and the calendar in use is
+    kept: deadlines keep counting with the last good schedule instead of failing.
+    """
+    global _default, _rejected
+    path = schedule_file_path()
+    stamp = _file_stamp(path)
+    current = _default
+    if current is not None and current.schedule_file == path and current.file_stamp == stamp:
+        return current
+    with _default_lock:
+        current = _default
+        if current is not None and current.schedule_file == path and current.file_stamp == stamp:
+            return current
+        if current is not None and _rejected == (path, stamp):
+            return current
+        try:
+            fresh = WorkingCalendar(path)
+        except HolidayScheduleError as exc:
+            if current is None:
+                raise
+            _rejected = (path, stamp)
+            log.error("holiday schedule not reloaded, still using %s: %s", current.schedule_version, exc)
+            return current
+        _rejected = None
+        _default = fresh
+    if current is None or fresh.schedule_version != current.schedule_version:
+        log.info("holiday schedule loaded from %s: %s", path, fresh.schedule_version)
+    return fresh
+
+
+class CalendarWatch:
+    """Tells one consumer (a service's recompute job) when the schedule in force has changed
+    since it last asked, reloading the process-wide calendar when the file changed.
+
+    One watch per consumer: several services can share a process (the embedded run), and each
+    must hear of a change, so "changed" cannot be a single process-wide flag. The first call
+    answers True: the consumer has not seen any schedule yet, and the file may have been
+    updated while the service was down.
+    """
+
+    def __init__(self) -> None:
+        self.seen_version: str | None = None
+
+    def changed(self) -> bool:
+        version = refresh_calendar().schedule_version
+        if version == self.seen_version:
+            return False
+        self.seen_version = version
+        return True
 
 
 def is_working_day(d: date) -> bool:

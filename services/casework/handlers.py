@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.repository import CaseRepository
+from services.casework.service_calendar import recompute_provisional_deadlines
 from services.casework.service_cases import new_lead
 from services.casework.service_clocks import flag_clocks
 from services.casework.service_common import today
@@ -27,6 +28,7 @@ from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
 from shared.contracts.credit import CreditRecordAdded, RiskAlerted
 from shared.contracts.inspection import ResultRecorded
+from shared.deadline_jobs import recompute_deadlines_job
 
 log = logging.getLogger("casework.handlers")
 PENALTY_RECORD = "penalty"
@@ -106,4 +108,4 @@ async def flag_clocks_job(app: FastAPI) -> None:
 
 
 def background_jobs() -> list[BackgroundJob]:
-    return [flag_clocks_job]
+    return [flag_clocks_job, recompute_deadlines_job(recompute_provisional_deadlines)]

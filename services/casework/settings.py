@@ -17,3 +17,5 @@ class CaseworkSettings(ServiceSettings):
     clock_scan_seconds: float = 60.0
     # Risk alerts name no department: their leads go to this one (market regulation).
     risk_alert_department: str = "scjgj"
+    # How often to check the holiday schedule file; when it changed, provisional deadlines are recomputed.
+    calendar_check_seconds: float = 300.0

@@ -14,11 +14,13 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.credit import service_commitments, service_lists, service_records
+from services.credit.service_calendar import recompute_provisional_deadlines
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
 from shared.contracts.casework import DecisionIssued, DecisionRevoked
 from shared.contracts.inspection import ResultRecorded
+from shared.deadline_jobs import recompute_deadlines_job
 
 log = logging.getLogger("services.credit.handlers")
 SWEEP_SECONDS = 3600.0
@@ -92,4 +94,4 @@ async def nightly_regrade(app: FastAPI) -> None:
 
 
 def background_jobs() -> list[BackgroundJob]:
-    return [commitment_sweep, list_sweep, nightly_regrade]
+    return [commitment_sweep, list_sweep, nightly_regrade, recompute_deadlines_job(recompute_provisional_deadlines)]

@@ -14,3 +14,5 @@ class CreditSettings(ServiceSettings):
     sweep_seconds: float = 3600.0
     # Shanghai hour of the nightly regrade of every subject (records age, rule sets change by date).
     nightly_regrade_hour: int = 2
+    # How often to check the holiday schedule file; when it changed, provisional deadlines are recomputed.
+    calendar_check_seconds: float = 300.0

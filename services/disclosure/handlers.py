@@ -12,10 +12,12 @@ from services.disclosure import service, service_log
 from services.disclosure.clock import Clock
 from services.disclosure.rules import public_records as records
 from services.disclosure.rules.publicity import RecordType, WithdrawalReason
+from services.disclosure.service_calendar import recompute_provisional_deadlines
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
 from shared.contracts import casework, credit, inspection
+from shared.deadline_jobs import recompute_deadlines_job
 
 log = logging.getLogger("disclosure.handlers")
 
@@ -115,4 +117,4 @@ def background_jobs(clock: Clock, scan_seconds: float) -> list[BackgroundJob]:
                 log.exception("expiry scan failed")
             await asyncio.sleep(scan_seconds)
 
-    return [ensure_signing_key, expire_publicity_windows]
+    return [ensure_signing_key, expire_publicity_windows, recompute_deadlines_job(recompute_provisional_deadlines)]

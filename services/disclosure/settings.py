@@ -21,3 +21,5 @@ class DisclosureSettings(ServiceSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     # Where the site links for a full recomputation of a draw (the inspection service's verify API).
     draw_verify_url: str = "/inspection/public/draws/{plan_id}/verification"
+    # How often to check the holiday schedule file; when it changed, provisional deadlines are recomputed.
+    calendar_check_seconds: float = 300.0

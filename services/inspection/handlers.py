@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.inspection import service_lists, service_results
 from services.inspection.repository_lists import ListsRepository
 from services.inspection.repository_plans import PlansRepository
+from services.inspection.service_calendar import recompute_provisional_deadlines
 from services.inspection.settings import InspectionSettings
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
@@ -20,6 +21,7 @@ from shared.contracts.credit import (
     SubjectRegistered,
     SubjectUpdated,
 )
+from shared.deadline_jobs import recompute_deadlines_job
 
 OBJECT_EVENTS = [SubjectRegistered, SubjectUpdated, SubjectDeregistered, GradeChanged, ListEntered, ListExited]
 
@@ -60,4 +62,4 @@ def subscriptions() -> list[Subscription]:
 
 
 def background_jobs() -> list[BackgroundJob]:
-    return []
+    return [recompute_deadlines_job(recompute_provisional_deadlines)]
