@@ -3,6 +3,13 @@
 Each event is a `sup.casework.decision.issued` handled by the credit consumer's own transaction
 (inbox row, penalty record, regrade, outbox rows, commit): the time until the new grade is stored.
 The NATS fetch and ack around it are not included.
+
+Profile (py-spy, PostgreSQL): ~3.5 ms of client CPU an event on a loaded box, spent on statements:
+the consumer's inbox insert, begin and commit (shared plumbing, ~25%), then six cached Core
+statements in the credit handler at ~5-10% each (decision already on file?, insert the record,
+subject state, its records and lists in one UNION query, store grade and risk when they moved,
+one outbox insert for record.added with grade.changed); rules and payload models ~10%. What limits
+it: round trips and SQLAlchemy's per-statement cost (~0.15-0.25 ms each), not the grading.
 """
 
 from __future__ import annotations

@@ -45,24 +45,31 @@ def uscc_check_character(first17: str) -> str:
     return uscc.calc_check_digit(first17)
 
 
-_USCC_INDEX = {c: i for i, c in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_DIGITS = frozenset("0123456789")
+# The check character in one C call: 34 = 3 (mod 31), so reading the first 17 characters (as
+# their alphabet indices, last first) as a base-34 number gives sum(index * 3^(i-1)) mod 31.
+# Characters outside the alphabet become "!", which int() refuses.
+_USCC_AS_DIGITS = str.maketrans(
+    {**{c: "!" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"},
+     **{c: "0123456789abcdefghijklmnopqrstu"[i] for i, c in enumerate(_USCC_ALPHABET)}})
 
 
 def _uscc_ok(code: str) -> bool:
     """The checks of stdnum's uscc.validate (length, digits 1-8, alphabet, check character),
     without its exception machinery: bulk imports validate millions of codes."""
-    if len(code) != 18 or not _DIGITS.issuperset(code[:8]):
+    if len(code) != 18 or not code.isascii() or not code[:8].isdigit() or not code.isalnum():
         return False
-    index = _USCC_INDEX
-    total = 0
-    for c, w in zip(code, _USCC_WEIGHTS):
-        i = index.get(c)
-        if i is None:
-            return False
-        total += i * w
-    return code[17] == _USCC_ALPHABET[(31 - total) % 31]
+    digits = code.translate(_USCC_AS_DIGITS)
+    try:
+        total = int(digits[16::-1], 34)
+    except ValueError:
+        return False
+    return digits[17] != "!" and code[17] == _USCC_ALPHABET[-total % 31]
+
+
+def is_canonical_uscc(code: str) -> bool:
+    """True for a USCC already in canonical form (upper case, no separators) that passes every check
+    of GB 32100-2015; False for anything else, including the legacy allow-list (validate_uscc decides)."""
+    return _uscc_ok(code)
 
 
 def _compact(value: str, compact) -> str:
@@ -122,16 +129,17 @@ def is_resident_id(value: str) -> bool:
         v = _compact(value, ric.compact)
     except ValidationError:
         return False
-    if len(v) != 18 or not v[:-1].isdigit() or not v[:-1].isascii():
+    body = v[:17]
+    if len(v) != 18 or not body.isdigit() or not body.isascii():
         return False
-    checksum = (1 - 2 * int(v[:-1], 13)) % 11  # ric.calc_check_digit, without compacting again
-    if v[-1] != ("X" if checksum == 10 else str(checksum)):
+    if v[17] != "0123456789X"[(1 - 2 * int(body, 13)) % 11]:  # ric.calc_check_digit, without compacting again
         return False
+    year = int(v[6:10])
     try:
-        date(int(v[6:10]), int(v[10:12]), int(v[12:14]))  # ric.get_birth_date
+        date(year, int(v[10:12]), int(v[12:14]))  # ric.get_birth_date
     except ValueError:
         return False
-    return _birth_place_known(v[:6], int(v[6:10]))
+    return _birth_place_known(v[:6], year)
 
 
 def mask_resident_id(value: str) -> str:

@@ -50,15 +50,26 @@ def new_ids(count: int) -> list[str]:
         total = seq + count - 1
         ms += total >> 12
         _last_ms, _seq = ms, total & 0xFFF
-    rand = os.urandom(8 * count)
+    # 64 random bits per id as hex; the first hex digit of each carries the RFC 9562 variant (0b10).
+    rand = os.urandom(8 * count).hex()
     out = []
     ms, seq = first_ms, first_seq
-    for i in range(count):
+    head = _time_hex(ms)
+    for i in range(0, 16 * count, 16):
         if seq > 0xFFF:
             ms += 1
             seq = 0
-        r = int.from_bytes(rand[8 * i : 8 * i + 8], "big") & ((1 << 62) - 1)
-        h = f"{(ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | r:032x}"
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+            head = _time_hex(ms)
+        out.append(f"{head}{_SEQ[seq]}{_VARIANT[rand[i]]}{rand[i + 1 : i + 4]}-{rand[i + 4 : i + 16]}")
         seq += 1
     return out
+
+
+_VARIANT = dict(zip("0123456789abcdef", "89ab89ab89ab89ab"))
+_SEQ = [f"7{n:03x}-" for n in range(0x1000)]  # the version digit, the 12-bit counter, a dash
+
+
+def _time_hex(ms: int) -> str:
+    """The first two groups and the dash before the version digit: the 48-bit millisecond clock."""
+    h = f"{ms & ((1 << 48) - 1):012x}"
+    return f"{h[:8]}-{h[8:]}-"

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, Table, and_, any_, bindparam, exists, select, update
+from sqlalchemy import (
+    Float,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    exists,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.credit.models import ListEntry, Subject
 from shared.bus.envelope import encode_data
 from shared.contracts import EventPayload
-from shared.ids import new_id, new_ids
+from shared.ids import new_ids
 from shared.tracing import current_traceparent
 
 SUBJECT_TABLE = Subject.__table__
@@ -36,10 +52,18 @@ class SubjectRepository:
             stmt = stmt.with_for_update()
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def set_state(self, uscc: str, **values: Any) -> None:
-        """Update grade / risk columns in one statement; a loaded Subject is kept in step, not made dirty."""
-        await self.session.execute(update(Subject).where(Subject.uscc == uscc).values(**values),
-                                   execution_options={"synchronize_session": "auto"})
+    async def grading_state(self, uscc: str) -> Any:
+        """What regrading one subject reads of it (a row, not an ORM object), or None."""
+        return (await self.session.execute(_GRADING_STATE, {"u": uscc})).first()
+
+    async def set_state(self, uscc: str, values: dict[str, Any]) -> None:
+        """Store grade and risk (every GRADING_STATE_COLUMNS but uscc and name) with one cached statement; a
+        Subject loaded in this session is kept in step without being made dirty."""
+        await self.session.execute(_SET_STATE, {"u": uscc, **values})
+        for obj in self.session.identity_map.values():
+            if type(obj) is Subject and obj.uscc == uscc:
+                for name, value in values.items():
+                    set_committed_value(obj, name, value)
 
     async def add(self, subject: Subject) -> None:
         self.session.add(subject)
@@ -117,21 +141,39 @@ class SubjectRepository:
         if rows:
             await self._insert_many(SUBJECT_TABLE, SUBJECT_COLUMNS, rows)
 
-    async def bulk_add_event_data(self, event_type: str, version: int, data: list[str], subjects: list[str]) -> None:
-        """Outbox rows for many events of one type whose data is already JSON (one statement)."""
-        if not data:
+    async def bulk_add_event_data(self, event_type: str, version: int, events: list[tuple[str, str]],
+                                  subjects: list[str]) -> None:
+        """Outbox rows for many events of one type: (event id, data already JSON) and their subjects."""
+        if not events:
             return
         db = self.session.info["database"]
         now = datetime.now(UTC)
         source = f"/supervision/{db.service}"
         trace = current_traceparent()
         rows = [(event_id, event_type, version, source, subject, now, d, trace, 0)
-                for event_id, d, subject in zip(new_ids(len(data)), data, subjects)]
+                for (event_id, d), subject in zip(events, subjects)]
         await self._insert_many(db.outbox_table, OUTBOX_COLUMNS, rows)
         self.session.info["outbox_pending"] = True
 
+    async def _copy_lines(self, table: Table, columns: list[str], lines: list[str]) -> None:
+        """PostgreSQL only: rows already in COPY text format, one line each, in the session's transaction."""
+        if lines:
+            driver = await self._driver_connection()
+            # A memoryview: asyncpg would take plain bytes for a file path.
+            await driver.copy_to_table(table.name, source=memoryview("".join(lines).encode()), columns=columns)
+
+    async def copy_subject_lines(self, lines: list[str]) -> None:
+        await self._copy_lines(SUBJECT_TABLE, SUBJECT_COLUMNS, lines)
+
+    async def copy_outbox_lines(self, lines: list[str]) -> None:
+        """Outbox rows in COPY text format (OUTBOX_COLUMNS): the relay publishes them like any other."""
+        if lines:
+            await self._copy_lines(self.session.info["database"].outbox_table, OUTBOX_COLUMNS, lines)
+            self.session.info["outbox_pending"] = True
+
     async def bulk_add_events(self, events: list[tuple[EventPayload | dict[str, Any], str, str, int]]) -> None:
-        """Outbox rows for many events in one statement (COPY on PostgreSQL).
+        """Outbox rows for events, in order, in one statement: COPY for many on PostgreSQL, one
+        cached INSERT otherwise (the hot path of an event-driven regrade writes one to three).
 
         `events` holds (payload or its JSON-ready dict, subject, event type, version). Rows are
         the ones shared.bus.outbox.add_event writes, so the relay publishes them the same way.
@@ -143,26 +185,61 @@ class SubjectRepository:
         source = f"/supervision/{db.service}"
         trace = current_traceparent()
         rows = []
-        for payload, subject, event_type, version in events:
+        for (payload, subject, event_type, version), event_id in zip(events, new_ids(len(events))):
             data = payload.model_dump(mode="json") if isinstance(payload, EventPayload) else payload
-            rows.append((new_id(), event_type, version, source, subject, now, encode_data(data).decode(), trace, 0))
-        await self._insert_many(db.outbox_table, OUTBOX_COLUMNS, rows)
+            rows.append((event_id, event_type, version, source, subject, now, encode_data(data).decode(), trace, 0))
+        if len(rows) >= _COPY_FROM and self.dialect == "postgresql":
+            await self._insert_many(db.outbox_table, OUTBOX_COLUMNS, rows)
+        else:
+            await self.session.execute(_outbox_insert(db.outbox_table), [dict(zip(OUTBOX_COLUMNS, r)) for r in rows])
         self.session.info["outbox_pending"] = True
 
     async def grading_batch(self, after: str | None, limit: int) -> list[Any]:
-        """Next `limit` subjects by USCC: what bulk regrading needs and nothing more."""
-        stmt = select(Subject.uscc, Subject.name, Subject.industry_risk, Subject.grade, Subject.grade_score,
-                      Subject.risk_alerted)
+        """Next `limit` subjects by USCC as (uscc, industry_risk, grade, grade_score as float): what bulk
+        regrading needs and nothing more, through Core (no ORM rows: millions of subjects a night)."""
+        if self.dialect == "postgresql":  # the driver's own records: half the cost of Core rows
+            driver = await self._driver_connection()
+            return await driver.fetch(_GRADING_BATCH_PG, after or "", limit)
+        t = SUBJECT_TABLE
+        stmt = select(t.c.uscc, t.c.industry_risk, t.c.grade, cast(t.c.grade_score, Float))
         if after:
-            stmt = stmt.where(Subject.uscc > after)
-        return list((await self.session.execute(stmt.order_by(Subject.uscc).limit(limit))).all())
+            stmt = stmt.where(t.c.uscc > after)
+        conn = await self.session.connection()
+        return list((await conn.execute(stmt.order_by(t.c.uscc).limit(limit))).all())
 
-    async def bulk_set_grades(self, rows: list[dict[str, Any]]) -> None:
-        """rows: {"k": uscc, "grade", "grade_score", "grade_version", "graded_on"}."""
-        if not rows:
+    async def bulk_set_grades(self, usccs: list[str], grades: list[str], scores: list[Decimal], version: str,
+                              graded_on: date) -> None:
+        """Store new grades of many subjects: one UPDATE ... FROM unnest(arrays) on PostgreSQL (one
+        statement, not one per row), one prepared UPDATE run by executemany on SQLite."""
+        if not usccs:
             return
-        stmt = (update(SUBJECT_TABLE).where(SUBJECT_TABLE.c.uscc == bindparam("k"))
-                .values(grade=bindparam("grade"), grade_score=bindparam("grade_score"),
-                        grade_version=bindparam("grade_version"), graded_on=bindparam("graded_on")))
-        await self.session.connection()
-        await self.session.execute(stmt, rows, execution_options={"synchronize_session": False})
+        conn = await self.session.connection()
+        if self.dialect == "postgresql":
+            await conn.execute(_SET_GRADES_PG, {"k": usccs, "g": grades, "s": scores, "v": version, "d": graded_on})
+            return
+        t = SUBJECT_TABLE
+        stmt = (update(t).where(t.c.uscc == bindparam("k"))
+                .values(grade=bindparam("g"), grade_score=bindparam("s"), grade_version=version, graded_on=graded_on))
+        await conn.execute(stmt, [{"k": k, "g": g, "s": sc} for k, g, sc in zip(usccs, grades, scores)])
+
+
+GRADING_STATE_COLUMNS = ("uscc", "name", "industry_risk", "grade", "grade_score", "grade_version", "graded_on",
+                         "risk_alerted", "risk_score", "risk_level", "risk_version")
+# Statements of the event-driven regrade, built once: constructing one per call costs more than running it.
+_GRADING_STATE = select(*(SUBJECT_TABLE.c[n] for n in GRADING_STATE_COLUMNS)).where(SUBJECT_TABLE.c.uscc == bindparam("u"))
+_SET_STATE = (update(SUBJECT_TABLE).where(SUBJECT_TABLE.c.uscc == bindparam("u"))
+              .values({n: bindparam(n) for n in GRADING_STATE_COLUMNS[2:] if n != "industry_risk"}))
+_COPY_FROM = 200  # outbox rows from which COPY beats one INSERT run by executemany
+
+
+@lru_cache(maxsize=8)
+def _outbox_insert(table: Table) -> Any:
+    return insert(table)
+
+
+_GRADING_BATCH_PG = ("SELECT uscc, industry_risk, grade, grade_score::float8 FROM subjects WHERE uscc > $1 "
+                     "ORDER BY uscc LIMIT $2")
+_SET_GRADES_PG = text(
+    "UPDATE subjects AS s SET grade = v.grade, grade_score = v.score, grade_version = :v, graded_on = :d "
+    "FROM unnest(CAST(:k AS varchar[]), CAST(:g AS varchar[]), CAST(:s AS numeric[])) AS v(uscc, grade, score) "
+    "WHERE s.uscc = v.uscc")

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import (
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.credit.models import CreditRecord, ListEntry
@@ -17,6 +27,27 @@ FACT_COLUMNS = (CreditRecord.id, CreditRecord.uscc, CreditRecord.kind, CreditRec
                 CreditRecord.status, CreditRecord.status_on)
 MEMBERSHIP_COLUMNS = (ListEntry.uscc, ListEntry.list_kind, ListEntry.entered_on, ListEntry.reason,
                       ListEntry.exited_on)
+_RECORDS = CreditRecord.__table__
+# Statements of the event-driven regrade, built once (building one per call costs more than running it);
+# run through the session, so pending changes are flushed first.
+# Table columns, not mapped attributes: Core statements skip the ORM's compile and row machinery.
+_INSERT_RECORD = insert(_RECORDS)
+_FACT_ROWS = (select(*(_RECORDS.c[c.key] for c in FACT_COLUMNS))
+              .where(_RECORDS.c.uscc == bindparam("u"), _RECORDS.c.status != "revoked"))
+_LISTS = ListEntry.__table__
+# A subject's records and list memberships in one round trip: a membership's columns ride in record
+# columns of the same type (list_kind as kind, entered_on as decision_date, reason as severity,
+# exited_on as status_on), the rows told apart by `tag`.
+_MEMBERSHIP_AS_FACT = {"uscc": _LISTS.c.uscc, "kind": _LISTS.c.list_kind, "decision_date": _LISTS.c.entered_on,
+                       "severity": _LISTS.c.reason, "status_on": _LISTS.c.exited_on}
+_FACTS_AND_MEMBERSHIPS = union_all(
+    select(literal_column("'record'").label("tag"), *(_RECORDS.c[c.key] for c in FACT_COLUMNS))
+    .where(_RECORDS.c.uscc == bindparam("u"), _RECORDS.c.status != "revoked"),
+    select(literal_column("'list'"), *(_MEMBERSHIP_AS_FACT.get(c.key, null()) for c in FACT_COLUMNS))
+    .where(_LISTS.c.uscc == bindparam("u")))
+_SOURCE_SEEN = (select(_RECORDS.c.id)
+                .where(_RECORDS.c.source_ref == bindparam("ref"), _RECORDS.c.kind == bindparam("kind")).limit(1))
+_SOURCE_SEEN_IN = _SOURCE_SEEN.where(_RECORDS.c.department == bindparam("department"))
 
 
 class RecordRepository:
@@ -25,8 +56,7 @@ class RecordRepository:
 
     async def add(self, record: CreditRecord) -> None:
         """One INSERT, without the unit of work (records are written often, on the event path)."""
-        table = CreditRecord.__table__
-        await self.session.execute(insert(table).values({c.name: getattr(record, c.name) for c in table.columns}))
+        await self.session.execute(_INSERT_RECORD, {c.name: getattr(record, c.name) for c in _RECORDS.columns})
 
     async def get(self, record_id: str) -> CreditRecord | None:
         return await self.session.get(CreditRecord, record_id)
@@ -40,19 +70,37 @@ class RecordRepository:
             stmt = stmt.where(CreditRecord.department == department)
         return list((await self.session.execute(stmt)).scalars())
 
+    async def source_seen(self, source_ref: str, kind: str, department: str | None = None) -> bool:
+        """Whether a record of `kind` from this source (a decision number, a result id) is on file."""
+        if department is None:
+            found = await self.session.execute(_SOURCE_SEEN, {"ref": source_ref, "kind": kind})
+        else:
+            found = await self.session.execute(_SOURCE_SEEN_IN, {"ref": source_ref, "kind": kind,
+                                                                 "department": department})
+        return found.first() is not None
+
     async def active_of_matter(self, uscc: str, matter_code: str, kind: str) -> list[CreditRecord]:
         stmt = select(CreditRecord).where(CreditRecord.uscc == uscc, CreditRecord.matter_code == matter_code,
                                           CreditRecord.kind == kind, CreditRecord.status == "active")
         return list((await self.session.execute(stmt)).scalars())
 
     async def fact_rows(self, uscc: str) -> list[Any]:
-        stmt = select(*FACT_COLUMNS).where(CreditRecord.uscc == uscc, CreditRecord.status != "revoked")
-        return list((await self.session.execute(stmt)).all())
+        return list((await self.session.execute(_FACT_ROWS, {"u": uscc})).all())
+
+    async def facts_and_memberships(self, uscc: str) -> tuple[list[Any], list[Any]]:
+        """(record rows as fact_rows gives them, list entries as (list_kind, entered_on, reason, exited_on))."""
+        records, members = [], []
+        for row in (await self.session.execute(_FACTS_AND_MEMBERSHIPS, {"u": uscc})).all():
+            if row.tag == "record":
+                records.append(row)
+            else:
+                members.append((row.kind, row.decision_date, row.severity, row.status_on))
+        return records, members
 
     async def fact_rows_between(self, first: str, last: str) -> list[Any]:
         stmt = select(*FACT_COLUMNS).where(CreditRecord.uscc >= first, CreditRecord.uscc <= last,
                                            CreditRecord.status != "revoked")
-        return list((await self.session.execute(stmt)).all())
+        return list((await (await self.session.connection()).execute(stmt)).all())  # Core rows: no ORM
 
     async def for_subject(self, uscc: str, *, kinds: set[str] | None, after: str | None, limit: int,
                           public_on: date | None, provided_since: date, negative_kinds: frozenset[str],
@@ -106,13 +154,9 @@ class ListRepository:
         stmt = select(ListEntry).where(ListEntry.source_ref == source_ref, ListEntry.exited_on.is_(None))
         return list((await self.session.execute(stmt)).scalars())
 
-    async def membership_rows(self, uscc: str) -> list[Any]:
-        stmt = select(*MEMBERSHIP_COLUMNS).where(ListEntry.uscc == uscc)
-        return list((await self.session.execute(stmt)).all())
-
     async def membership_rows_between(self, first: str, last: str) -> list[Any]:
         stmt = select(*MEMBERSHIP_COLUMNS).where(ListEntry.uscc >= first, ListEntry.uscc <= last)
-        return list((await self.session.execute(stmt)).all())
+        return list((await (await self.session.connection()).execute(stmt)).all())
 
     async def members(self, list_kind: str, *, include_exited: bool, uscc: str | None, after: str | None,
                       limit: int) -> list[ListEntry]:

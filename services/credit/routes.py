@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.credit import service_import
 from services.credit import service_subjects as subjects
 from services.credit.models import Subject
 from services.credit.schemas import (
@@ -164,7 +165,7 @@ _CSV_EXAMPLE = ("uscc,name,subject_type,legal_rep_name,legal_rep_id,registered_a
                                       "example": {"rows": SubjectCreate.model_config["json_schema_extra"]["examples"]}},
              }}})
 async def import_subjects(request: Request, session: SessionDep, principal: PrincipalDep) -> ImportReport:
-    subjects.authorise_import(principal)
+    service_import.authorise_import(principal)
     raw = await request.body()
     if len(raw) > MAX_IMPORT_BYTES:
         return _too_large()
@@ -174,7 +175,7 @@ async def import_subjects(request: Request, session: SessionDep, principal: Prin
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise Unprocessable.field("body", "csv.encoding", "CSV must be UTF-8") from None
-        rows = subjects.parse_csv(text)
+        rows = service_import.parse_csv(text)
         if len(rows) > 100_000:
             raise Unprocessable.field("body", "import.rows", "at most 100,000 rows a request: use the CLI for more")
     elif content_type == "application/json":
@@ -189,7 +190,7 @@ async def import_subjects(request: Request, session: SessionDep, principal: Prin
     report = ImportReport(received=len(rows), loaded=0, rejected=0, batches=0, errors=[])
     today = subjects.shanghai_today()
     for start in range(0, len(rows), IMPORT_BATCH_ROWS):
-        batch = await subjects.import_batch(session, rows[start : start + IMPORT_BATCH_ROWS], start + 1, today)
+        batch = await service_import.import_batch(session, rows[start : start + IMPORT_BATCH_ROWS], start + 1, today)
         await session.commit()
         report.loaded += batch.loaded
         report.batches += 1

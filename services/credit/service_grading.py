@@ -29,7 +29,7 @@ from services.credit.rules.grading import (
 from services.credit.rules.measures import Measure, measures_in_force
 from services.credit.rules.risk import RiskAssessment, assess_risk
 from services.credit.service import shanghai_today, subject_or_404
-from shared.bus.outbox import add_event
+from shared.contracts import EventPayload
 from shared.contracts.credit import GradeChanged, RiskAlerted
 from shared.ids import new_id
 
@@ -52,38 +52,54 @@ def membership(row: Any) -> ListMembership:
 
 
 async def subject_facts(session: AsyncSession, uscc: str) -> tuple[list[RecordFact], list[ListMembership]]:
-    facts = [record_fact(r) for r in await RecordRepository(session).fact_rows(uscc)]
-    members = [membership(r) for r in await ListRepository(session).membership_rows(uscc)]
-    return facts, members
+    records, members = await RecordRepository(session).facts_and_memberships(uscc)
+    return [record_fact(r) for r in records], [ListMembership(*m) for m in members]
 
 
 def _score(value: float) -> Decimal:
     return Decimal(str(round(value, 2)))
 
 
-async def regrade(session: AsyncSession, uscc: str, as_of: date | None = None) -> Subject | None:
-    """Recompute and store the grade and risk of one subject; emit what changed."""
-    subject = await SubjectRepository(session).get(uscc)
-    if subject is None:
+async def regrade(session: AsyncSession, uscc: str, as_of: date | None = None,
+                  events: list[EventPayload] | None = None) -> str | None:
+    """Recompute and store the grade and risk of one subject; emit what changed. Returns the grade,
+    or None for a subject not registered (yet).
+
+    `events`: payloads about this subject the caller has yet to emit (e.g. the record that caused
+    the regrade); they are written first, in the same statement as the ones the regrade emits.
+    The hot path of every record and list event: two cached reads, the state written only when
+    it moved, one outbox statement.
+    """
+    pending = list(events or ())
+    repo = SubjectRepository(session)
+    state = await repo.grading_state(uscc)
+    if state is None:
+        await _emit(repo, uscc, pending)
         return None  # records about subjects not (yet) registered wait for registration
     as_of = as_of or shanghai_today()
     facts, members = await subject_facts(session, uscc)
-    grade, score = grade_score_fast(facts, members, subject.industry_risk, as_of)
+    grade, score = grade_score_fast(facts, members, state.industry_risk, as_of)
     version = rule_set_for(as_of).version
-    if grade != subject.grade:
-        await add_event(session, GradeChanged(uscc=uscc, grade=grade, previous_grade=subject.grade,
-                                              score=round(score, 2), rule_set_version=version, as_of=as_of),
-                        subject=uscc)
-    risk = assess_risk(facts, members, subject.industry_risk, as_of)
-    if risk.alert and not subject.risk_alerted:
-        await add_event(session, RiskAlerted(alert_id=new_id(), uscc=subject.uscc, subject_name=subject.name,
-                                             score=risk.score, level=risk.level, reasons=list(risk.reasons),
-                                             model_version=risk.model_version, as_of=as_of), subject=subject.uscc)
+    if grade != state.grade:
+        pending.append(GradeChanged(uscc=uscc, grade=grade, previous_grade=state.grade, score=round(score, 2),
+                                    rule_set_version=version, as_of=as_of))
+    risk = assess_risk(facts, members, state.industry_risk, as_of)
+    if risk.alert and not state.risk_alerted:
+        pending.append(RiskAlerted(alert_id=new_id(), uscc=uscc, subject_name=state.name, score=risk.score,
+                                   level=risk.level, reasons=list(risk.reasons), model_version=risk.model_version,
+                                   as_of=as_of))
     # Falling below the threshold re-arms the alert for the next crossing.
-    await SubjectRepository(session).set_state(
-        uscc, grade=grade, grade_score=_score(score), grade_version=version, graded_on=as_of,
-        risk_alerted=risk.alert, risk_score=_score(risk.score), risk_level=risk.level, risk_version=risk.model_version)
-    return subject
+    values = {"grade": grade, "grade_score": _score(score), "grade_version": version, "graded_on": as_of,
+              "risk_alerted": risk.alert, "risk_score": _score(risk.score), "risk_level": risk.level,
+              "risk_version": risk.model_version}
+    if any(values[k] != getattr(state, k) for k in values if k != "graded_on"):
+        await repo.set_state(uscc, values)
+    await _emit(repo, uscc, pending)
+    return grade
+
+
+async def _emit(repo: SubjectRepository, uscc: str, payloads: list[EventPayload]) -> None:
+    await repo.bulk_add_events([(p, uscc, p.event_type, p.event_version) for p in payloads])
 
 
 @dataclass
@@ -124,14 +140,15 @@ async def regrade_batch(session: AsyncSession, after: str | None, batch_size: in
                         totals: RegradeTotals) -> str | None:
     """Regrade the next batch of subjects after `after` (by USCC); returns the last USCC or None when done.
 
-    Grade only (grade_score_fast): risk follows each subject's own events. Rows whose grade or
-    score moved are updated in one executemany; grade changes are emitted in one outbox insert.
+    Grade only (grade_score_fast): risk follows each subject's own events. A subject without records
+    or list entries (most of them) has the grade of its industry risk alone, computed once. Only
+    rows whose grade or score moved are written (one statement), and only grade changes emitted.
     """
     repo = SubjectRepository(session)
     subjects = await repo.grading_batch(after, batch_size)
     if not subjects:
         return None
-    first, last = subjects[0].uscc, subjects[-1].uscc
+    first, last = subjects[0][0], subjects[-1][0]
     facts: dict[str, list[RecordFact]] = defaultdict(list)
     for r in await RecordRepository(session).fact_rows_between(first, last):
         facts[r.uscc].append(record_fact(r))
@@ -139,24 +156,35 @@ async def regrade_batch(session: AsyncSession, after: str | None, batch_size: in
     for m in await ListRepository(session).membership_rows_between(first, last):
         members[m.uscc].append(membership(m))
     rs = rule_set_for(as_of)
-    no_facts: list = []
-    updates, events = [], []
-    for s in subjects:
-        grade, score = grade_score_fast(facts.get(s.uscc, no_facts), members.get(s.uscc, no_facts),
-                                        s.industry_risk, as_of, rs)
-        stored = _score(score)
-        if grade != s.grade or stored != s.grade_score:
-            updates.append({"k": s.uscc, "grade": grade, "grade_score": stored, "grade_version": rs.version,
-                            "graded_on": as_of})
-            if grade != s.grade:
-                events.append(({"uscc": s.uscc, "grade": grade, "previous_grade": s.grade, "score": float(stored),
+    plain: dict[str, tuple[str, float]] = {}  # industry risk -> (grade, score) without records or lists
+    no_facts: tuple = ()
+    usccs, grades, scores, events = [], [], [], []
+    for uscc, risk, grade, stored in subjects:
+        if uscc in facts or uscc in members:
+            new_grade, score = grade_score_fast(facts.get(uscc, no_facts), members.get(uscc, no_facts), risk,
+                                                as_of, rs)
+            score = round(score, 2)
+        else:
+            new_grade, score = plain.get(risk) or plain.setdefault(risk, _rounded(grade_score_fast(
+                no_facts, no_facts, risk, as_of, rs)))
+        # Stored scores have two decimals: as floats they equal the rounded score exactly when unchanged.
+        if new_grade != grade or score != stored:
+            usccs.append(uscc)
+            grades.append(new_grade)
+            scores.append(_score(score))
+            if new_grade != grade:
+                events.append(({"uscc": uscc, "grade": new_grade, "previous_grade": grade, "score": score,
                                 "rule_set_version": rs.version, "as_of": as_of.isoformat()},
-                               s.uscc, GradeChanged.event_type, GradeChanged.event_version))
-    await repo.bulk_set_grades(updates)
+                               uscc, GradeChanged.event_type, GradeChanged.event_version))
+    await repo.bulk_set_grades(usccs, grades, scores, rs.version, as_of)
     await repo.bulk_add_events(events)
     totals.subjects += len(subjects)
     totals.changed += len(events)
     return last if len(subjects) == batch_size else None
+
+
+def _rounded(grade_score: tuple[str, float]) -> tuple[str, float]:
+    return grade_score[0], round(grade_score[1], 2)
 
 
 async def regrade_all(sessionmaker: Callable, *, batch_size: int = 20_000, as_of: date | None = None,

@@ -66,12 +66,14 @@ async def write_record(session: AsyncSession, *, uscc: str, kind: str, departmen
     if subject_name is None:
         subject = await SubjectRepository(session).get(uscc)
         subject_name = subject.name if subject else ""
-    await add_event(session, CreditRecordAdded(
+    added = CreditRecordAdded(
         record_id=record.id, uscc=uscc, subject_name=subject_name, kind=kind, department=department,
         matter_code=matter_code, legal_basis=legal_basis, decision_date=decision_date, summary=summary,
-        severity=severity, publicity_start=start, publicity_end=end, source_ref=source_ref), subject=uscc)
+        severity=severity, publicity_start=start, publicity_end=end, source_ref=source_ref)
     if regrade_now:
-        await regrade(session, uscc)
+        await regrade(session, uscc, events=[added])  # one outbox statement for the record and its effects
+    else:
+        await add_event(session, added, subject=uscc)
     return record
 
 
@@ -132,7 +134,7 @@ async def record_decision(session: AsyncSession, d: DecisionIssued) -> CreditRec
     if d.decision_kind != "penalty":
         return None
     uscc = normalise_uscc(d.uscc)
-    if await RecordRepository(session).by_source(d.decision_number, F.PENALTY, d.department):
+    if await RecordRepository(session).source_seen(d.decision_number, F.PENALTY, d.department):
         return None  # the same decision delivered again under another event id
     kinds = [k for k in PENALTY_KINDS_BY_WEIGHT if k in d.penalty_kinds]
     penalty_kind = kinds[0] if kinds else (F.FINE if d.fine_amount else F.WARNING)
@@ -173,7 +175,7 @@ async def record_inspection(session: AsyncSession, r: ResultRecorded) -> CreditR
     from services.credit.service_lists import enter_list
 
     uscc = normalise_uscc(r.uscc)
-    if await RecordRepository(session).by_source(r.result_id, F.INSPECTION_RESULT):
+    if await RecordRepository(session).source_seen(r.result_id, F.INSPECTION_RESULT):
         return None
     outcome = INSPECTION_OUTCOMES.get(r.outcome)
     if outcome is None:

@@ -1,21 +1,15 @@
-"""Subject registry: register, update, deregister, search, and bulk import in checked batches."""
+"""Subject registry: register, update, deregister, search (bulk import: service_import.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.credit.models import Subject
-from services.credit.repository import SUBJECT_COLUMNS, SubjectRepository
+from services.credit.repository import SubjectRepository
 from services.credit.repository_records import ListRepository
 from services.credit.rules.grading import grade_score_fast, rule_set_for
 from services.credit.rules.industry import industry_risk
@@ -38,17 +32,14 @@ from shared.contracts.credit import (
 )
 from shared.errors import Conflict, InvalidState, Unprocessable
 from shared.identifiers import InvalidIdentifier, is_resident_id, validate_uscc
-from shared.ids import new_id, new_ids
+from shared.ids import new_id
 from shared.paging import decode_cursor, encode_cursor
 
-IMPORT_COLUMNS = tuple(SubjectCreate.model_fields)
-REQUIRED_COLUMNS = tuple(n for n, f in SubjectCreate.model_fields.items() if f.is_required())
-_USCC = SUBJECT_COLUMNS.index("uscc")
 EVENT_FIELDS = ("uscc", "name", "subject_type", "district", "industry_code", "registered_on", "status", "grade")
 
 
 @lru_cache(maxsize=64)
-def _initial_state(risk: str, as_of: date) -> dict[str, Any]:
+def initial_state(risk: str, as_of: date) -> dict[str, Any]:
     """Grade and risk of a subject with no records yet (depends on its industry risk only)."""
     grade, score = grade_score_fast((), (), risk, as_of)
     r = assess_risk((), (), risk, as_of)
@@ -59,7 +50,7 @@ def _initial_state(risk: str, as_of: date) -> dict[str, Any]:
             "risk_version": r.model_version}
 
 
-def _check_identifiers(data: SubjectCreate | SubjectUpdate) -> list[tuple[str, str, str]]:
+def check_identifiers(data: SubjectCreate | SubjectUpdate) -> list[tuple[str, str, str]]:
     """(field, rule, message) for identifiers that fail their statutory checks."""
     errors = []
     if isinstance(data, SubjectCreate):
@@ -74,13 +65,13 @@ def _check_identifiers(data: SubjectCreate | SubjectUpdate) -> list[tuple[str, s
 
 
 @lru_cache(maxsize=4096)
-def _industry_risk(code: str, as_of: date) -> str:
+def industry_risk_level(code: str, as_of: date) -> str:
     return industry_risk(code, as_of)[0]
 
 
 def subject_row(data: SubjectCreate, as_of: date, now: datetime, subject_id: str | None = None) -> dict[str, Any]:
     """The subjects-table row for a new subject (grade and risk of a subject without records)."""
-    risk = _industry_risk(data.industry_code, as_of)
+    risk = industry_risk_level(data.industry_code, as_of)
     row = {
         "id": subject_id or new_id(), "uscc": data.uscc.upper(), "name": data.name, "subject_type": data.subject_type,
         "legal_rep_name": data.legal_rep_name, "legal_rep_id": data.legal_rep_id.upper(),
@@ -88,7 +79,7 @@ def subject_row(data: SubjectCreate, as_of: date, now: datetime, subject_id: str
         "industry_code": data.industry_code, "industry_risk": risk, "registered_on": data.registered_on,
         "status": data.status, "status_on": None, "version": 1, "created_at": now, "updated_at": now,
     }
-    row.update(_initial_state(risk, as_of))
+    row.update(initial_state(risk, as_of))
     return row
 
 
@@ -100,7 +91,7 @@ def _event_data(row: dict[str, Any]) -> dict[str, Any]:
 
 async def register(session: AsyncSession, principal: Principal, data: SubjectCreate) -> Subject:
     require_role(principal, *WRITE_ROLES)
-    errors = _check_identifiers(data)
+    errors = check_identifiers(data)
     if errors:
         raise Unprocessable("; ".join(f"{f}: {m}" for f, _, m in errors),
                             errors=[{"field": f, "rule": r, "message": m} for f, r, m in errors])
@@ -129,7 +120,7 @@ async def update(session: AsyncSession, principal: Principal, uscc: str, patch: 
     if subject.status != "active":
         raise InvalidState(f"subject {subject.uscc} is {subject.status}: its registration can no longer change",
                            current_state=subject.status, allowed=["active"])
-    errors = _check_identifiers(patch)
+    errors = check_identifiers(patch)
     if errors:
         raise Unprocessable("; ".join(f"{f}: {m}" for f, _, m in errors),
                             errors=[{"field": f, "rule": r, "message": m} for f, r, m in errors])
@@ -181,133 +172,3 @@ async def lists_of(session: AsyncSession, usccs: list[str]) -> dict[str, list[st
     """The lists each subject is on now."""
     found = await ListRepository(session).open_kinds(usccs)
     return {u: sorted(kinds) for u, kinds in found.items()}
-
-
-# --- bulk import ---------------------------------------------------------------------------
-
-
-@dataclass
-class ImportBatchResult:
-    received: int = 0
-    loaded: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-
-def check_header(fieldnames: list[str] | None) -> list[str]:
-    """The CSV header, which must name every required column and nothing unknown."""
-    header = [h.strip().lstrip("\ufeff") for h in (fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in IMPORT_COLUMNS]
-    if missing or unknown:
-        problems = ([f"missing columns {missing}"] if missing else []) + ([f"unknown columns {unknown}"] if unknown else [])
-        raise Unprocessable.field("body.header", "csv.columns",
-                                  f"{'; '.join(problems)}; expected {list(IMPORT_COLUMNS)}")
-    return header
-
-
-def csv_rows(lines) -> Iterator[dict[str, str]]:
-    """Rows of a CSV (any iterable of lines) as dicts without empty cells, after checking the header."""
-    reader = csv.reader(lines)
-    header = check_header(next(reader, None))
-    width = len(header)
-    for cells in reader:
-        if not cells:
-            continue
-        row = {k: v for k, v in zip(header, cells) if v != ""}
-        if len(cells) != width:
-            row["__cells__"] = f"{len(cells)} cells where the header has {width} columns"
-        yield row
-
-
-def parse_csv(text: str) -> list[dict[str, str]]:
-    return list(csv_rows(io.StringIO(text.lstrip("\ufeff"))))
-
-
-def check_rows(rows: list[dict[str, Any]], first_row: int) -> tuple[list[SubjectCreate], list[int], list[dict]]:
-    """(valid subjects, their row numbers, errors): every bad row with the fields and rules it broke."""
-    good: list[SubjectCreate] = []
-    numbers: list[int] = []
-    errors: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(rows):
-        n = first_row + i
-        if "__cells__" in raw:
-            errors.append({"row": n, "field": "row", "rule": "csv.cells",
-                           "message": raw["__cells__"]})
-            continue
-        try:
-            data = SubjectCreate.model_validate(raw)
-        except ValidationError as exc:
-            for e in exc.errors():
-                errors.append({"row": n, "field": ".".join(str(p) for p in e["loc"]) or "row",
-                               "rule": e["type"], "message": e["msg"]})
-            continue
-        problems = _check_identifiers(data)
-        if problems:
-            errors.extend({"row": n, "field": f, "rule": r, "message": m} for f, r, m in problems)
-            continue
-        code = data.uscc.upper()
-        if code in seen:
-            errors.append({"row": n, "field": "uscc", "rule": "uscc.duplicate",
-                           "message": f"{code} already appears in row {seen[code]} of this import"})
-            continue
-        seen[code] = n
-        good.append(data)
-        numbers.append(n)
-    return good, numbers, errors
-
-
-@dataclass
-class PreparedBatch:
-    """A batch checked and turned into table rows and event data, ready to write (no database needed)."""
-
-    received: int
-    first_row: int
-    numbers: list[int]  # row number of each prepared row
-    rows: list[tuple]  # subjects-table rows, SUBJECT_COLUMNS order
-    events: list[str]  # `subject.registered` data (JSON), one per row
-    errors: list[dict[str, Any]]
-
-
-def prepare_batch(rows: list[dict[str, Any]], first_row: int, as_of: date) -> PreparedBatch:
-    """The CPU part of an import batch (checks, rows, event data): pure, so it can run beside the writes."""
-    good, numbers, errors = check_rows(rows, first_row)
-    now = datetime.now(UTC)
-    ids = new_ids(len(good))
-    table_rows, events = [], []
-    for data, subject_id in zip(good, ids):
-        row = subject_row(data, as_of, now, subject_id)
-        table_rows.append(tuple(row[c] for c in SUBJECT_COLUMNS))
-        events.append(json.dumps(_event_data(row), ensure_ascii=False, separators=(",", ":")))
-    return PreparedBatch(len(rows), first_row, numbers, table_rows, events, errors)
-
-
-async def write_batch(session: AsyncSession, batch: PreparedBatch) -> ImportBatchResult:
-    """Write a prepared batch in the caller's transaction: subjects already registered are reported,
-    the others inserted with one bulk statement and their events with another."""
-    result = ImportBatchResult(received=batch.received, errors=list(batch.errors))
-    repo = SubjectRepository(session)
-    existing = await repo.existing_usccs([r[_USCC] for r in batch.rows])
-    rows, events = batch.rows, batch.events
-    if existing:
-        keep = [i for i, r in enumerate(rows) if r[_USCC] not in existing]
-        result.errors.extend({"row": batch.numbers[i], "field": "uscc", "rule": "uscc.registered",
-                              "message": f"{r[_USCC]} is already registered"}
-                             for i, r in enumerate(rows) if r[_USCC] in existing)
-        rows, events = [rows[i] for i in keep], [events[i] for i in keep]
-    await repo.bulk_insert_tuples(rows)
-    await repo.bulk_add_event_data(SubjectRegistered.event_type, SubjectRegistered.event_version,
-                                   events, [r[_USCC] for r in rows])
-    result.loaded = len(rows)
-    result.errors.sort(key=lambda e: e["row"])
-    return result
-
-
-async def import_batch(session: AsyncSession, rows: list[dict[str, Any]], first_row: int = 1,
-                       as_of: date | None = None) -> ImportBatchResult:
-    """Check and load one batch in the caller's transaction: bad rows reported, good rows loaded."""
-    return await write_batch(session, prepare_batch(rows, first_row, as_of or shanghai_today()))
-
-
-def authorise_import(principal: Principal) -> None:
-    require_role(principal, *WRITE_ROLES)

@@ -46,49 +46,72 @@ def _count_rows(path: Path) -> int:
     return max(0, lines - 1)
 
 
-async def import_file(path: Path, database_url: str, *, batch_size: int = 5000, progress=None) -> ImportTotals:
+async def import_file(path: Path, database_url: str, *, batch_size: int = 5000, progress=None,
+                      writers: int | None = None) -> ImportTotals:
     """Import a CSV file batch by batch; `progress(rows)` is called after each committed batch.
 
-    Reading and checking the next batch (CPU) runs in a worker thread while the current batch is
-    written (mostly waiting on the database), so the two overlap.
+    Reading and checking the next batch (CPU) runs in a worker thread while batches are written.
+    On PostgreSQL two batches are written at once, each on its own connection and transaction, so
+    the database's work (COPY, index upkeep) uses both cores. A USCC that an earlier batch still
+    being written holds counts as registered, as it would if the batches ran one after another.
     """
     from services.credit.models import bus_tables
     from services.credit.service import shanghai_today
-    from services.credit.service_subjects import csv_rows, prepare_batch, write_batch
+    from services.credit.service_import import csv_rows, prepare_batch, write_batch
     from shared.db import Database
 
     db = Database(database_url, service="credit", outbox_table=bus_tables.outbox, inbox_table=bus_tables.inbox)
+    copy = db.dialect == "postgresql"
+    writers = writers or (2 if copy else 1)
+    source = f"/supervision/{db.service}"
     totals = ImportTotals()
     started = time.perf_counter()
     today = shanghai_today()
     loop = asyncio.get_running_loop()
+    in_flight: dict[int, set[str]] = {}  # first row of each batch being written -> its USCCs
+
+    async def write(batch) -> None:
+        earlier = set().union(*in_flight.values()) if in_flight else set()
+        in_flight[batch.first_row] = set(batch.usccs)
+        try:
+            async with db.sessionmaker() as session:
+                result = await write_batch(session, batch, registered_elsewhere=earlier)
+                await session.commit()
+        finally:
+            del in_flight[batch.first_row]
+        totals.received += result.received
+        totals.loaded += result.loaded
+        totals.batches += 1
+        totals.errors.extend(result.errors)
+        if progress:
+            progress(result.received)
+
     with path.open(newline="", encoding="utf-8-sig") as f, ThreadPoolExecutor(1, "import-prepare") as pool:
         rows = csv_rows(f)
-        position = [1]
 
-        def next_batch():
+        def next_batch(first_row: int):
             chunk = list(islice(rows, batch_size))
-            if not chunk:
-                return None
-            batch = prepare_batch(chunk, position[0], today)
-            position[0] += len(chunk)
-            return batch
+            return prepare_batch(chunk, first_row, today, copy=copy, source=source) if chunk else None
 
+        writing: set[asyncio.Task] = set()
+        upcoming = loop.run_in_executor(pool, next_batch, 1)
         try:
-            upcoming = loop.run_in_executor(pool, next_batch)
             while (batch := await upcoming) is not None:
-                upcoming = loop.run_in_executor(pool, next_batch)
-                async with db.sessionmaker() as session:
-                    result = await write_batch(session, batch)
-                    await session.commit()
-                totals.received += result.received
-                totals.loaded += result.loaded
-                totals.batches += 1
-                totals.errors.extend(result.errors)
-                if progress:
-                    progress(result.received)
+                upcoming = loop.run_in_executor(pool, next_batch, batch.first_row + batch.received)
+                if len(writing) >= writers:
+                    done, writing = await asyncio.wait(writing, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        task.result()
+                writing.add(asyncio.create_task(write(batch)))
+            for task in asyncio.as_completed(writing):
+                await task
         finally:
+            for task in writing:
+                task.cancel()
+            await asyncio.gather(*writing, return_exceptions=True)
+            await asyncio.gather(upcoming, return_exceptions=True)
             await db.dispose()
+    totals.errors.sort(key=lambda e: e["row"])
     totals.seconds = time.perf_counter() - started
     return totals
 
