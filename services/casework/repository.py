@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.models import (
@@ -16,6 +16,8 @@ from services.casework.models import (
     Evidence,
     LegalReview,
 )
+
+_INSERT_HISTORY = insert(CaseHistory.__table__)
 
 
 class CaseRepository:
@@ -112,6 +114,11 @@ class CaseRepository:
         return list((await self.session.execute(stmt.order_by(LegalReview.id).limit(limit))).scalars())
 
     # ------------------------------------------------------------------ whole-process record
+
+    async def append_history(self, values: dict[str, Any]) -> None:
+        """One line of the record as a plain INSERT (never read back in the same transaction): its
+        pending case changes are flushed first, so lines keep the order of the actions."""
+        await self.session.execute(_INSERT_HISTORY, values)
 
     async def history(self, case_id: str, *, after_seq: int | None = None, limit: int | None = None) -> list[CaseHistory]:
         stmt = select(CaseHistory).where(CaseHistory.case_id == case_id).order_by(CaseHistory.seq)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
@@ -83,26 +84,33 @@ class DecisionRepository:
             stmt = stmt.where(Decision.id > after_id)
         return list((await self.session.execute(stmt.order_by(Decision.id).limit(limit))).scalars())
 
+    def stage(self, row: Any) -> Any:
+        """Add without flushing: the row is written with the transaction's next statement or commit."""
+        self.session.add(row)
+        return row
+
     async def next_number(self, department: str, year: int) -> int:
-        """The next sequence number of the department's decisions in `year` (row-locked on PostgreSQL)."""
-        stmt = (
-            select(DecisionCounter)
-            .where(DecisionCounter.department == department, DecisionCounter.year == year)
-            .with_for_update()
-        )
-        counter = (await self.session.execute(stmt)).scalar_one_or_none()
-        if counter is None:
-            self.session.add(DecisionCounter(department=department, year=year, last_seq=1))
-            await self.session.flush()
-            return 1
-        counter.last_seq += 1
+        """The next sequence number of the department's decisions in `year`.
+
+        One UPDATE ... RETURNING: it row-locks the counter on PostgreSQL (the SQLite write lock
+        on SQLite) until commit, so two decisions never share a number."""
+        c = DecisionCounter.__table__.c
+        bumped = (await self.session.execute(
+            update(DecisionCounter.__table__)
+            .where(c.department == department, c.year == year)
+            .values(last_seq=c.last_seq + 1)
+            .returning(c.last_seq)
+        )).scalar_one_or_none()
+        if bumped is not None:
+            return bumped
+        self.session.add(DecisionCounter(department=department, year=year, last_seq=1))
         await self.session.flush()
-        return counter.last_seq
+        return 1
 
     # ------------------------------------------------------------------ first-offence read model
 
-    async def prior_penalties(self, uscc: str) -> list[PriorPenalty]:
-        stmt = select(PriorPenalty).where(PriorPenalty.uscc == uscc, PriorPenalty.revoked.is_(False))
+    async def prior_penalty_dates(self, uscc: str) -> list[date]:
+        stmt = select(PriorPenalty.decided_on).where(PriorPenalty.uscc == uscc, PriorPenalty.revoked.is_(False))
         return list((await self.session.execute(stmt)).scalars())
 
     async def prior_penalty(self, uscc: str, decision_ref: str) -> PriorPenalty | None:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.casework.models import Case, CaseHistory, Decision
+from services.casework.models import Case, Decision
 from services.casework.repository import CaseRepository
 from services.casework.rules.clocks import (
     CollectiveExtension,
@@ -103,15 +103,15 @@ async def record(repo: CaseRepository, case: Case, principal: Principal | None, 
                  from_state: str | None = None, to_state: str | None = None,
                  details: dict[str, Any] | None = None, hashes: list[str] | None = None) -> None:
     """Append one line to the case's whole-process record (who, when, what, attachments)."""
-    await repo.add(CaseHistory(
-        id=new_id(), case_id=case.id, at=now(),
-        actor_kind=principal.kind if principal else "system",
-        actor_client_id=principal.client_id if principal else None,
-        actor_department=principal.department if principal else None,
-        actor_roles=sorted(principal.roles) if principal else [],
-        action=action, from_state=from_state, to_state=to_state,
-        details=details or {}, attachment_hashes=hashes or [],
-    ))
+    await repo.append_history({
+        "id": new_id(), "case_id": case.id, "at": now(),
+        "actor_kind": principal.kind if principal else "system",
+        "actor_client_id": principal.client_id if principal else None,
+        "actor_department": principal.department if principal else None,
+        "actor_roles": sorted(principal.roles) if principal else [],
+        "action": action, "from_state": from_state, "to_state": to_state,
+        "details": details or {}, "attachment_hashes": hashes or [],
+    })
 
 
 def forbidden_transition(exc: ForbiddenTransition) -> InvalidState:
@@ -140,9 +140,10 @@ async def move(repo: CaseRepository, case: Case, principal: Principal | None, ac
     before = case.state
     case.state = target.value
     touch(case)
+    # The clock first: the case's changes then reach the database in one UPDATE, with the record line.
+    await refresh_clock(repo, case, decision)
     await record(repo, case, principal, action, from_state=before, to_state=target.value,
                  details=details, hashes=hashes)
-    await refresh_clock(repo, case, decision)
 
 
 def touch(case: Case) -> None:

@@ -66,8 +66,7 @@ SEVERITY_OF_BAND = {Band.NO_PENALTY: "minor", Band.MITIGATED: "minor", Band.LIGH
 
 
 async def first_offence(session: AsyncSession, uscc: str, as_of: date) -> bool:
-    priors = await DecisionRepository(session).prior_penalties(uscc)
-    return is_first_offence([p.decided_on for p in priors], as_of)
+    return is_first_offence(await DecisionRepository(session).prior_penalty_dates(uscc), as_of)
 
 
 def recommend(violation_type: str, facts: DiscretionFacts, as_of: date, field: str) -> Recommendation:
@@ -209,13 +208,16 @@ async def issue(session: AsyncSession, principal: Principal, data: Any) -> Decis
         education_given=data.education_given, service_due=service_deadline(decided_on).due,
         status="issued", issued_by=principal.client_id or "", created_at=now(),
     )
-    await DecisionRepository(session).add(decision)
+    # Staged, not flushed one by one: the decision, the case's changes and the record line are
+    # written together when the record line is appended.
+    decisions = DecisionRepository(session)
+    decisions.stage(decision)
+    case.outcome = kind.value
     await move(repo, case, principal, A.DECIDE, facts=facts, decision=decision, details={
         "decision_id": decision.id, "decision_number": number, "decision_kind": kind.value,
         "fine_amount": str(data.fine_amount), "band": str(band or rec.band), "education_given": data.education_given})
-    case.outcome = kind.value
     if kind == DecisionKind.PENALTY:
-        await DecisionRepository(session).add(PriorPenalty(
+        decisions.stage(PriorPenalty(
             id=new_id(), uscc=case.uscc, decision_ref=number, department=case.department, decided_on=decided_on,
             source="own", revoked=False))
     await add_event(session, DecisionIssued(

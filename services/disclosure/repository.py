@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,9 @@ class SearchFilters:
     authority: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+
+
+_INSERT_PUBLICATION = insert(Publication.__table__)
 
 
 def _escape_like(fragment: str) -> str:
@@ -50,17 +53,16 @@ class PublicationRepository:
     def dialect(self) -> str:
         return self.session.bind.dialect.name
 
-    async def add(self, publication: Publication) -> None:
-        self.session.add(publication)
-        await self.session.flush()
+    async def insert(self, values: dict[str, Any]) -> None:
+        # Core INSERT with the values as parameters: no ORM flush, no per-call statement building.
+        await self.session.execute(_INSERT_PUBLICATION, values)
 
     async def get(self, publication_id: str) -> Publication | None:
         return await self.session.get(Publication, publication_id)
 
-    async def by_source(self, record_type: str, source_key: str) -> Publication | None:
-        return (await self.session.execute(
-            select(Publication).where(Publication.record_type == record_type, Publication.source_key == source_key)
-        )).scalar_one_or_none()
+    async def exists_source(self, record_type: str, source_key: str) -> bool:
+        q = select(Publication.id).where(Publication.record_type == record_type, Publication.source_key == source_key)
+        return (await self.session.execute(q.limit(1))).first() is not None
 
     async def public_by_refs(self, refs: Sequence[str], *, uscc: str | None,
                              record_types: Sequence[str] | None = None) -> list[Publication]:

@@ -9,6 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.disclosure.models import EfficiencyFact
 
+# Built once per dialect; the fact's values are the parameters.
+_RECORD = {pg: ins(EfficiencyFact.__table__).on_conflict_do_nothing() for pg, ins in ((True, pg_insert),
+                                                                                      (False, sqlite_insert))}
+
 
 class EfficiencyRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -16,8 +20,7 @@ class EfficiencyRepository:
 
     async def record(self, **values) -> None:
         """Insert a fact; a second fact for the same (metric, ref) is ignored (redelivery, replays)."""
-        ins = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
-        await self.session.execute(ins(EfficiencyFact).values(**values).on_conflict_do_nothing())
+        await self.session.execute(_RECORD[self.session.bind.dialect.name == "postgresql"], values)
 
     async def month(self, month: str, department: str | None = None) -> list[tuple[str, str, int, int]]:
         """(department, metric, total, on time) for one month."""

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.disclosure.models import LogLeaf, LogState, SigningKey
 
 STATE_ID = 1
+_state = LogState.__table__
+_HEAD = {c: bindparam(c) for c in ("tree_size", "frontier", "root_hash", "signed_at", "signature", "key_id")}
+# Core statements built once; the head's columns and the expected (size, root) are parameters.
+_WRITE_STATE = update(_state).where(_state.c.id == STATE_ID).values(_HEAD)
+_ADVANCE = (update(_state).values(_HEAD)
+            .where(_state.c.id == STATE_ID, _state.c.tree_size == bindparam("from_size"),
+                   _state.c.root_hash == bindparam("from_root")))
+_ADVANCE_FROM_EMPTY = (update(_state).values(_HEAD)
+                       .where(_state.c.id == STATE_ID, _state.c.tree_size == bindparam("from_size"),
+                              _state.c.root_hash.is_(None)))
+_INSERT_LEAF = insert(LogLeaf.__table__)
 
 
 class LogRepository:
@@ -30,13 +43,30 @@ class LogRepository:
                  .execution_options(populate_existing=True))
         return (await self.session.execute(q)).scalar_one()
 
+    async def advance(self, *, from_size: int, from_root: str | None, **head: Any) -> bool:
+        """Move the state from the head (size, root) we last wrote to `head`, in one statement.
+
+        The UPDATE itself takes the row lock (PostgreSQL) or the database's write lock (SQLite),
+        so matching the size and root proves nobody appended since: the root fixes every leaf,
+        hence the frontier we extended. False (nothing written) when the log has moved on.
+        """
+        if from_root is None:
+            stmt, params = _ADVANCE_FROM_EMPTY, {**head, "from_size": from_size}
+        else:
+            stmt, params = _ADVANCE, {**head, "from_size": from_size, "from_root": from_root}
+        return (await self.session.execute(stmt, params)).rowcount == 1
+
+    async def write_state(self, **head: Any) -> None:
+        """Write the new head of a state read under `lock_state` (the lock is already held)."""
+        await self.session.execute(_WRITE_STATE, head)
+
     async def state(self) -> LogState:
         q = select(LogState).where(LogState.id == STATE_ID).execution_options(populate_existing=True)
         return (await self.session.execute(q)).scalar_one()
 
-    async def add_leaf(self, leaf: LogLeaf) -> None:
-        self.session.add(leaf)
-        await self.session.flush()
+    async def insert_leaf(self, **values: Any) -> None:
+        # A plain INSERT: the leaf is never read back in the appending transaction.
+        await self.session.execute(_INSERT_LEAF, values)
 
     async def leaf(self, seq: int) -> LogLeaf | None:
         return await self.session.get(LogLeaf, seq)

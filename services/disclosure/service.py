@@ -65,10 +65,13 @@ async def _facets(session: AsyncSession, uscc: str | None) -> tuple[str | None, 
 
 
 async def publish(session: AsyncSession, draft: Draft, *, now: datetime) -> Publication | None:
-    """Publish a record once (a repeated source is ignored). None when nothing may be published."""
+    """Publish a record once (a repeated source is ignored). None when nothing may be published.
+
+    The row is written with a plain INSERT (nothing reads it back in this transaction); the
+    Publication returned carries its values but is not attached to the session."""
     repo = PublicationRepository(session)
     rt = draft.record_type
-    if await repo.by_source(rt.value, draft.source_key) is not None:
+    if await repo.exists_source(rt.value, draft.source_key):
         return None
     today = local_date(now)
     try:
@@ -91,18 +94,18 @@ async def publish(session: AsyncSession, draft: Draft, *, now: datetime) -> Publ
     seq = await service_log.append(session, action="publish", publication_id=publication_id, record_hash=digest,
                                    record_type=rt.value, uscc=draft.uscc, authority=draft.authority, at=now)
     district, industry = await _facets(session, draft.uscc)
-    pub = Publication(
-        id=publication_id, record_type=rt.value, source_key=draft.source_key, source_ref=draft.source_ref,
-        uscc=draft.uscc, subject_name=public.get("subject_name"), party_type=draft.raw.get("party_type") or "none",
-        district=district, industry_code=industry, authority=draft.authority, title=title_of(rt, public)[:400],
-        content=content, record_hash=digest,
-        redactions=[{"rule_id": f.rule_id, "kind": f.kind, "field": f.field} for f in findings],
-        decided_on=draft.decided_on, published_at=now, published_on=today, window_start=start, window_end=end,
-        window_rule_version=window_version, due_on=due_on, due_provisional=regulator_due.provisional,
-        due_rule_version=due_version, credit_site_due_on=credit_site_due, published_late=late, status="public",
-        publish_log_index=seq,
-    )
-    await repo.add(pub)
+    values = {
+        "id": publication_id, "record_type": rt.value, "source_key": draft.source_key,
+        "source_ref": draft.source_ref, "uscc": draft.uscc, "subject_name": public.get("subject_name"),
+        "party_type": draft.raw.get("party_type") or "none", "district": district, "industry_code": industry,
+        "authority": draft.authority, "title": title_of(rt, public)[:400], "content": content, "record_hash": digest,
+        "redactions": [{"rule_id": f.rule_id, "kind": f.kind, "field": f.field} for f in findings],
+        "decided_on": draft.decided_on, "published_at": now, "published_on": today, "window_start": start,
+        "window_end": end, "window_rule_version": window_version, "due_on": due_on,
+        "due_provisional": regulator_due.provisional, "due_rule_version": due_version,
+        "credit_site_due_on": credit_site_due, "published_late": late, "status": "public", "publish_log_index": seq,
+    }
+    await repo.insert(values)
     if rt in METRIC_PUBLISHED:
         await EfficiencyRepository(session).record(
             id=new_id(), metric=METRIC_PUBLISHED[rt], ref=publication_id, department=draft.authority,
@@ -110,7 +113,7 @@ async def publish(session: AsyncSession, draft: Draft, *, now: datetime) -> Publ
     await add_event(session, RecordPublished(publication_id=publication_id, record_type=rt.value, uscc=draft.uscc,
                                              log_index=seq, published_at=now, on_time=not late),
                     subject=publication_id)
-    return pub
+    return Publication(**values)
 
 
 async def withdraw(session: AsyncSession, pub: Publication, *, reason: str, requested_on: date | None,

@@ -37,6 +37,8 @@ SIGNING_KEY_NAME = "tree-head"
 # Per database: the loaded signing key and the leaf hashes read so far (leaves never change).
 _keys: dict[str, tuple[Ed25519PrivateKey, str, str]] = {}
 _leaf_cache: dict[str, list[bytes]] = {}
+# Per database: the head this process appended last (size, root, frontier), to skip rereading it.
+_heads: dict[str, tuple[int, str, list]] = {}
 
 
 def _db_url(session: AsyncSession) -> str:
@@ -68,26 +70,46 @@ async def signing_key(session: AsyncSession, now: datetime) -> tuple[Ed25519Priv
 
 async def append(session: AsyncSession, *, action: str, publication_id: str, record_hash: str, record_type: str,
                  uscc: str | None, authority: str, at: datetime, reason: str | None = None) -> int:
-    """Append one leaf and sign the new head; returns the leaf index. Holds the log lock until commit."""
+    """Append one leaf and sign the new head; returns the leaf index. Holds the log lock until commit.
+
+    The head this process wrote last is kept in memory: when the log has not moved since (the
+    usual case, one appender), a single conditional UPDATE both takes the lock and checks that;
+    otherwise the state is read under the lock as before. Every head is signed when appended,
+    so what `tree_head` serves is always a signed head.
+    """
     repo = LogRepository(session)
-    state = await repo.lock_state()
-    seq = int(state.tree_size)
-    entry = {"seq": seq, "action": action, "record_id": publication_id, "record_hash": record_hash, "at": at}
-    data = record_leaf(entry)
-    leaf = merkle.leaf_hash(data)
-    frontier = frontier_append(frontier_from_json(state.frontier), leaf)
+    url = _db_url(session)
+    known = _heads.get(url)
     key, kid, _ = await signing_key(session, at)
-    head = sign_tree_head(key, seq + 1, frontier_root(frontier), at)
-    state.tree_size = seq + 1
-    state.frontier = frontier_to_json(frontier)
-    state.root_hash = head.root_hash
-    state.signed_at = canonical_timestamp(at)
-    state.signature = head.signature
-    state.key_id = kid
-    await repo.add_leaf(LogLeaf(seq=seq, action=action, publication_id=publication_id, record_type=record_type,
-                                uscc=uscc, authority=authority, reason=reason, entry=data.decode("utf-8"),
-                                leaf_hash=leaf.hex(), appended_at=at))
+    if known is not None:
+        seq, root, frontier = known
+        leaf, data, new_frontier, head = _extend(key, kid, seq, frontier, action, publication_id, record_hash, at)
+        moved = not await repo.advance(from_size=seq, from_root=root, **head)
+    if known is None or moved:
+        state = await repo.lock_state()
+        seq = int(state.tree_size)
+        leaf, data, new_frontier, head = _extend(key, kid, seq, frontier_from_json(state.frontier), action,
+                                                 publication_id, record_hash, at)
+        await repo.write_state(**head)
+    # Kept even if this transaction rolls back: the next append's size-and-root check then fails.
+    _heads[url] = (seq + 1, head["root_hash"], new_frontier)
+    await repo.insert_leaf(seq=seq, action=action, publication_id=publication_id, record_type=record_type,
+                           uscc=uscc, authority=authority, reason=reason, entry=data.decode("utf-8"),
+                           leaf_hash=leaf.hex(), appended_at=at)
     return seq
+
+
+def _extend(key: Ed25519PrivateKey, kid: str, seq: int, frontier: list, action: str, publication_id: str,
+            record_hash: str, at: datetime) -> tuple[bytes, bytes, list, dict]:
+    """Leaf `seq` appended to `frontier`: (leaf hash, leaf data, new frontier, new signed head columns)."""
+    data = record_leaf({"seq": seq, "action": action, "record_id": publication_id, "record_hash": record_hash,
+                        "at": at})
+    leaf = merkle.leaf_hash(data)
+    frontier = frontier_append(frontier, leaf)
+    head = sign_tree_head(key, seq + 1, frontier_root(frontier), at)
+    return leaf, data, frontier, {
+        "tree_size": seq + 1, "frontier": frontier_to_json(frontier), "root_hash": head.root_hash,
+        "signed_at": canonical_timestamp(at), "signature": head.signature, "key_id": kid}
 
 
 async def tree_head(session: AsyncSession, now: datetime) -> tuple[TreeHead, str]:

@@ -70,6 +70,7 @@ class Consumer:
         self.ack_wait = ack_wait
         self._task: asyncio.Task | None = None
         self._psub: Any = None
+        self._inbox_insert: Any = None
         self.processed = 0
 
     @property
@@ -158,19 +159,19 @@ class Consumer:
         await msg.ack()
 
     async def _handle(self, event: Event) -> None:
-        inbox = self.db.inbox_table
-        ins = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        if self._inbox_insert is None:  # built once: the event's values are execute parameters
+            ins = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+            self._inbox_insert = ins(self.db.inbox_table).on_conflict_do_nothing()
         async with self.db.sessionmaker() as session:
             async with session.begin():
                 result = await session.execute(
-                    ins(inbox)
-                    .values(
-                        consumer=self.name,
-                        event_id=event.id,
-                        event_type=event.type,
-                        processed_at=datetime.now(UTC),
-                    )
-                    .on_conflict_do_nothing()
+                    self._inbox_insert,
+                    {
+                        "consumer": self.name,
+                        "event_id": event.id,
+                        "event_type": event.type,
+                        "processed_at": datetime.now(UTC),
+                    },
                 )
                 if result.rowcount == 0:
                     CONSUMER_DUPLICATES.labels(self.name).inc()

@@ -31,18 +31,20 @@ async def add_event(session: AsyncSession, payload: EventPayload, *, subject: st
     """Queue `payload` for publication when (and only if) the session's transaction commits."""
     db = session.info["database"]
     event_id = new_id()
+    # Values as execute parameters, not .values(): the statement stays the same (compiled once).
     await session.execute(
-        insert(db.outbox_table).values(
-            event_id=event_id,
-            event_type=payload.event_type,
-            version=payload.event_version,
-            source=f"/supervision/{db.service}",
-            subject=subject,
-            occurred_at=datetime.now(UTC),
-            data=encode_data(payload.model_dump(mode="json")).decode(),
-            traceparent=current_traceparent(),
-            attempts=0,
-        )
+        insert(db.outbox_table),
+        {
+            "event_id": event_id,
+            "event_type": payload.event_type,
+            "version": payload.event_version,
+            "source": f"/supervision/{db.service}",
+            "subject": subject,
+            "occurred_at": datetime.now(UTC),
+            "data": encode_data(payload.model_dump(mode="json")).decode(),
+            "traceparent": current_traceparent(),
+            "attempts": 0,
+        },
     )
     session.info["outbox_pending"] = True
     return event_id
