@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.casework.models import Case, Decision
 from services.casework.repository import CaseRepository
@@ -22,10 +21,10 @@ from services.casework.rules.workflow import (
     check_transition,
 )
 from shared.auth import Principal
+from shared.clock import shanghai_today
 from shared.errors import Forbidden, InvalidState, Unprocessable
 from shared.ids import new_id
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = CaseState
 
 # States in which the 90-day decision clock runs (from filing until the decision).
@@ -34,9 +33,7 @@ DECISION_CLOCK_STATES = frozenset({S.FILED, S.INVESTIGATION, S.PRIOR_NOTICE, S.H
 FILING_CLOCK_STATES = frozenset({S.LEAD, S.FILING_REVIEW})
 
 
-def today() -> date:
-    """Dates of legal effect are Shanghai dates."""
-    return datetime.now(SHANGHAI).date()
+today = shanghai_today
 
 
 def now() -> datetime:

@@ -74,8 +74,8 @@ async def nightly_regrade(app: FastAPI) -> None:
     """Regrade every subject once a night: weights change as records age, not only on events."""
     from datetime import datetime, timedelta
 
-    from services.credit.service import SHANGHAI
     from services.credit.service_grading import regrade_all
+    from shared.clock import SHANGHAI
 
     hour = getattr(app.state.settings, "nightly_regrade_hour", 2)
     while True:

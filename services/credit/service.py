@@ -6,26 +6,18 @@ service_grading, service_lists, service_commitments, service_repairs). None of t
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.credit.models import Subject
 from services.credit.repository import SubjectRepository
 from shared.auth import Principal
+from shared.clock import shanghai_today  # noqa: F401 - the credit modules take today from here
 from shared.errors import Forbidden, NotFound, Unprocessable
 from shared.identifiers import InvalidIdentifier, validate_uscc
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 WRITE_ROLES = ("credit_officer",)
 # Roles that may see a legal representative's identity number whole (personal information).
 PERSONAL_ID_ROLES = ("credit_officer", "auditor")
-
-
-def shanghai_today() -> date:
-    """Dates of legal effect are Shanghai dates."""
-    return datetime.now(SHANGHAI).date()
 
 
 def require_role(principal: Principal, *roles: str) -> str:

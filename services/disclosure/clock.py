@@ -7,9 +7,8 @@ whole service forward in time (`advance`) and watch windows end, with nothing pa
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from shared.clock import shanghai_date
 
 
 class Clock:
@@ -20,11 +19,10 @@ class Clock:
         return datetime.now(UTC) + self.offset
 
     def today(self) -> date:
-        return self.now().astimezone(SHANGHAI).date()
+        return shanghai_date(self.now())
 
     def advance(self, *, days: float) -> None:
         self.offset += timedelta(days=days)
 
 
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
+local_date = shanghai_date

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.inspection.models import HistoryEntry
 from shared.auth import Principal
+from shared.clock import shanghai_today
 from shared.errors import Forbidden
 from shared.ids import new_id
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Roles that run a department's inspection work (item list, plans, key inspections).
 SETUP_ROLES = ("admin", "inspector")
 
@@ -20,9 +19,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def today() -> date:
-    """Dates of legal effect are Shanghai dates."""
-    return datetime.now(SHANGHAI).date()
+today = shanghai_today
 
 
 def acting_department(principal: Principal, *roles: str) -> str:
