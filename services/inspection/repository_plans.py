@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
-from datetime import date
+from datetime import date, datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, insert, literal, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    and_,
+    any_,
+    bindparam,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,12 +30,16 @@ from services.inspection.models import (
     Plan,
     PlanDepartment,
     PopulationMember,
+    PopulationStratum,
     Result,
     Task,
 )
 from shared.errors import Conflict
 
 _BULK_CHUNK = 5000
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+TASK_COLUMNS = ("id", "kind", "plan_id", "uscc", "departments", "item_ids", "inspector_ids", "unassigned_reason",
+                "stratum", "reason", "alert_id", "created_by", "created_at")
 
 
 class PopulationRow(NamedTuple):
@@ -75,17 +92,13 @@ class PlansRepository:
             insert(PopulationMember).from_select(["plan_id", "uscc", "grade", "red_list", "district"], src)
         )
 
-    async def population_codes(self, plan_id: str) -> list[str]:
-        q = select(PopulationMember.uscc).where(PopulationMember.plan_id == plan_id).order_by(PopulationMember.uscc)
-        return list((await self.session.execute(q)).scalars())
-
     async def population(self, plan_id: str) -> list[PopulationRow]:
         """The frozen population ordered by USCC: the draw's input."""
         q = (select(PopulationMember.uscc, PopulationMember.grade, PopulationMember.red_list,
                     PopulationMember.district)
              .where(PopulationMember.plan_id == plan_id).order_by(PopulationMember.uscc))
         make = PopulationRow._make
-        return [make(r) for r in (await self.session.execute(q)).tuples()]
+        return [make(r) for r in await self.session.execute(q)]
 
     async def population_page(self, plan_id: str, *, after: str, limit: int) -> list[Any]:
         q = (select(PopulationMember.uscc, PopulationMember.grade, PopulationMember.red_list,
@@ -104,12 +117,25 @@ class PlansRepository:
             yield rows
             after = rows[-1].uscc
 
-    async def last_inspectors(self, plan_id: str) -> dict[str, list[str]]:
-        """Previous inspectors of the population's objects (rotation), from the read model."""
-        q = (select(InspectionObject.uscc, InspectionObject.last_inspector_ids)
-             .join(PopulationMember, PopulationMember.uscc == InspectionObject.uscc)
-             .where(PopulationMember.plan_id == plan_id, InspectionObject.last_inspector_ids.is_not(None)))
-        return {u: list(ids) for u, ids in (await self.session.execute(q)).all() if ids}
+    async def population_strata(self, plan_id: str) -> list[PopulationStratum]:
+        """The frozen population in the draw's form (empty for plans committed before it existed)."""
+        q = select(PopulationStratum).where(PopulationStratum.plan_id == plan_id).order_by(PopulationStratum.name)
+        return list((await self.session.execute(q)).scalars())
+
+    async def last_inspectors(self, usccs: Sequence[str]) -> dict[str, list[str]]:
+        """Previous inspectors of these objects (rotation), from the read model."""
+        has_last = InspectionObject.last_inspector_ids.is_not(None)
+        cols = (InspectionObject.uscc, InspectionObject.last_inspector_ids)
+        if await self._dialect() == "postgresql":  # one array parameter instead of one per code
+            q = select(*cols).where(InspectionObject.uscc == any_(bindparam("codes", list(usccs),
+                                                                              type_=ARRAY(String))), has_last)
+            found = (await self.session.execute(q)).all()
+        else:
+            found = []
+            for i in range(0, len(usccs), _BULK_CHUNK):
+                q = select(*cols).where(InspectionObject.uscc.in_(usccs[i : i + _BULK_CHUNK]), has_last)
+                found += (await self.session.execute(q)).all()
+        return {u: list(ids) for u, ids in found if ids}
 
     # ------------------------------------------------------------------ draws and tasks
     async def draw(self, plan_id: str) -> Draw | None:
@@ -127,6 +153,53 @@ class PlansRepository:
         for i in range(0, len(rows), _BULK_CHUNK):
             # Core insert (executemany / insertmanyvalues): no ORM bookkeeping per row.
             await self.session.execute(insert(model.__table__), list(rows[i : i + _BULK_CHUNK]))
+
+    async def add_random_tasks(self, rows: Sequence[tuple[str, str, Sequence[str], str | None, str]], *,
+                               plan_id: str, departments: list[str], item_ids: list[str], created_by: str,
+                               created_at: datetime) -> None:
+        """A draw's tasks, (id, uscc, inspector ids, unassigned reason, stratum) each: COPY on
+        PostgreSQL, one executemany on SQLite. The plan-wide values are encoded once for all rows
+        and each inspector id once, instead of three JSON encodings per row."""
+        conn = await self.session.connection()
+        columns = Task.__table__.c
+
+        def encode(column: str, value: Any) -> Any:
+            process = columns[column].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+            return process(value) if process else value
+
+        departments_json, item_ids_json = encode("departments", departments), encode("item_ids", item_ids)
+        at, names = encode("created_at", created_at), {}
+        records = []
+        for task_id, uscc, inspector_ids, unassigned_reason, stratum in rows:
+            for i in inspector_ids:
+                if i not in names:
+                    names[i] = json.dumps(i)
+            records.append((task_id, "random", plan_id, uscc, departments_json, item_ids_json,
+                            "[" + ",".join([names[i] for i in inspector_ids]) + "]", unassigned_reason, stratum,
+                            None, None, created_by, at))
+        # In USCC order, the rows of this plan extend uq_tasks_plan_uscc at its right edge instead of
+        # landing all over it (ids keep the draw order, as before).
+        records.sort(key=itemgetter(3))
+        drawn_twice = Conflict("this plan was drawn already; a draw is never run twice", current_state="drawn")
+        if conn.dialect.name == "postgresql":
+            raw = await conn.get_raw_connection()
+            try:
+                await raw.driver_connection.copy_records_to_table(Task.__tablename__, records=records,
+                                                                   columns=list(TASK_COLUMNS))
+            except Exception as exc:  # the driver's own error: COPY bypasses SQLAlchemy
+                if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
+                    raise drawn_twice from None
+                raise
+        else:
+            marks = ", ".join("?" * len(TASK_COLUMNS))
+            try:
+                await conn.exec_driver_sql(
+                    f"INSERT INTO {Task.__tablename__} ({', '.join(TASK_COLUMNS)}) VALUES ({marks})", records)
+            except IntegrityError:
+                raise drawn_twice from None
+
+    async def _dialect(self) -> str:
+        return (await self.session.connection()).dialect.name
 
     async def task(self, task_id: str, *, for_update: bool = False) -> Task | None:
         q = select(Task).where(Task.id == task_id)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from services.inspection.models import Draw, Plan, PlanDepartment, Task
+from services.inspection import service_draw
+from services.inspection.models import Draw, Plan, PlanDepartment
 from services.inspection.repository_lists import ListsRepository, scope_filter
 from services.inspection.repository_plans import PlansRepository
-from services.inspection.rules.assignment import Inspector, assign_inspectors
-from services.inspection.rules.draw import (
-    Subject,
-    draw_inspection_objects,
-    population_root,
-    seed_commitment,
-)
+from services.inspection.rules.assignment import Inspector
+from services.inspection.rules.draw import draw_strata, population_root, seed_commitment
 from services.inspection.rules.ratios import (
     GRADES,
     UNGRADED,
@@ -37,11 +36,15 @@ from shared.auth import Principal
 from shared.bus.outbox import add_event
 from shared.contracts.inspection import DrawCompleted, PlanPublished
 from shared.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
-from shared.ids import new_id
+from shared.ids import new_id, new_ids
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 # NATS refuses messages above 1 MB: a draw record larger than this travels without its bulk
 # (population first, then the selections); the full record is always at /public/draws/{plan_id}.
 EVENT_RECORD_MAX_BYTES = 700_000
+EVENT_POPULATION_MAX = 20_000  # larger populations never fit: not even read for the event
 
 
 async def create_plan(plans: PlansRepository, lists: ListsRepository, principal: Principal,
@@ -147,6 +150,11 @@ def _eligibility(plan: Plan, items: list[Any]) -> tuple[list[str] | None, list[s
 
 async def commit_plan(plans: PlansRepository, lists: ListsRepository, principal: Principal, plan_id: str) -> Plan:
     """Freeze the population, publish its Merkle root and the seed commitment (the seed stays secret)."""
+    with service_draw.cycle_collection_paused():
+        return await _commit_plan(plans, lists, principal, plan_id)
+
+
+async def _commit_plan(plans: PlansRepository, lists: ListsRepository, principal: Principal, plan_id: str) -> Plan:
     plan = await _lead_plan(plans, principal, plan_id)
     if plan.status != "draft":
         raise InvalidState(f"plan is {plan.status}; only a draft plan is committed", current_state=plan.status,
@@ -156,12 +164,15 @@ async def commit_plan(plans: PlansRepository, lists: ListsRepository, principal:
         raise Unprocessable.field("body.scope", "plan.population.empty",
                                   "the scope and the items' applicable subject types/industries do not overlap")
     await plans.freeze_population(plan.id, scope_filter(plan.scope or {}, types, industries))
-    codes = await plans.population_codes(plan.id)
-    if not codes:
+    members = await plans.population(plan.id)
+    if not members:
         raise Unprocessable.field("body.scope", "plan.population.empty", "no active inspection object is in scope")
     seed = os.urandom(32)
     plan.seed_hex, plan.seed_commitment = seed.hex(), seed_commitment(seed)
-    plan.population_root, plan.population_count = population_root(codes), len(codes)
+    plan.population_root, plan.population_count = population_root([m.uscc for m in members]), len(members)
+    # The same frozen population once more, per stratum: what the draw reads (see PopulationStratum).
+    await plans.add_all(service_draw.stratum_rows(plan.id, service_draw.group_population(members)))
+    del members
     plan.status, plan.committed_at, plan.version = "committed", now(), plan.version + 1
     await plans.add(history_entry("committed", plan_id=plan.id, actor=principal.client_id,
                                   seed_commitment=plan.seed_commitment, population_root=plan.population_root,
@@ -184,6 +195,11 @@ def inspector_rule(row: Any) -> Inspector:
 
 async def draw_plan(plans: PlansRepository, lists: ListsRepository, principal: Principal, plan_id: str) -> Draw:
     """Reveal the seed, draw per stratum, assign inspectors, store and publish the record."""
+    with service_draw.cycle_collection_paused():
+        return await _draw_plan(plans, lists, principal, plan_id)
+
+
+async def _draw_plan(plans: PlansRepository, lists: ListsRepository, principal: Principal, plan_id: str) -> Draw:
     plan = await _lead_plan(plans, principal, plan_id)
     if plan.status == "drawn" or await plans.draw(plan.id) is not None:
         raise Conflict("this plan was drawn already; a draw is never run twice", current_state="drawn")
@@ -191,50 +207,72 @@ async def draw_plan(plans: PlansRepository, lists: ListsRepository, principal: P
         raise InvalidState("commit the plan (seed commitment and population root) before the draw",
                            current_state=plan.status, allowed=["committed"])
     seed = bytes.fromhex(plan.seed_hex or "")
-    # The draw reads only uscc, grade and red_list: the database rows serve as subjects as they are
-    # (building millions of Subject objects would cost more than the draw); drawn ones become Subjects.
-    population = await plans.population(plan.id)
-    result = draw_inspection_objects(plan.id, seed, population, plan_table(plan), full_coverage=plan.full_coverage,
-                                     publicity_check=plan.publicity_check, known_root=plan.population_root)
-    inspectors = [inspector_rule(r) for r in await lists.inspectors_of(plan.departments)]
-    last = await plans.last_inspectors(plan.id)
-    chosen = set(result.selected)
-    objects = [Subject(uscc=r.uscc, grade=r.grade, red_list=bool(r.red_list), district=r.district)
-               for r in population if r.uscc in chosen]
-    assignment = assign_inspectors(plan.id, seed, objects, inspectors, plan.departments, last_inspectors=last,
-                                   required_qualifications=plan.required_qualifications)
+    strata = service_draw.from_stratum_rows(await plans.population_strata(plan.id))
+    if not strata:  # committed before the population was also stored per stratum
+        strata = service_draw.group_population(await plans.population(plan.id))
+    if sum(len(s.codes) for s in strata) != plan.population_count:
+        raise Conflict("the frozen population no longer matches its published count; the draw is refused")
+    ranker = service_draw.TwoProcessRanker()
+    # The computations run in a thread so the service keeps answering meanwhile, and so that the
+    # database can work on its own core at the same time (see alongside).
+    result = await asyncio.to_thread(
+        draw_strata, plan.id, seed, {s.key: s.codes for s in strata}, plan_table(plan),
+        population_root=plan.population_root or "", population_count=plan.population_count or 0,
+        full_coverage=plan.full_coverage, publicity_check=plan.publicity_check, rank=ranker)
+
+    async def assignment_inputs() -> tuple[list[Inspector], dict[str, list[str]]]:
+        rows = await lists.inspectors_of(plan.departments)
+        return [inspector_rule(r) for r in rows], await plans.last_inspectors(result.selected)
+
+    (inspectors, last), objects = await alongside(
+        assignment_inputs(), service_draw.drawn_subjects, result, strata, ranker.positions)
+    del strata
+    assignment = await asyncio.to_thread(
+        service_draw.assign_in_two_processes, plan.id, seed, objects, inspectors, plan.departments,
+        last_inspectors=last, required_qualifications=plan.required_qualifications)
     salt = os.urandom(32)
-    # Without the population list, the record needs only the drawn subjects (for the excluded sets).
-    record = to_published_record(
-        result, seed, objects, assignment=assignment, inspectors=inspectors, departments=plan.departments,
-        required_qualifications=plan.required_qualifications, last_inspectors=last, interest_salt=salt,
-        include_population=False,
-    )
-    record["plan"] = plan_summary(plan)
     at, drawn_on, actor = now(), today(), principal.client_id
-    draw = Draw(plan_id=plan.id, record=record, selected_count=len(result.selected),
+    # Each task row is also the stored history of that object's drawing and assignment (read back
+    # as the steps "drawn" and "assigned" by GET /objects/{uscc}/history): no second row per object.
+    # While the database stores and indexes them, the published record is put together: without
+    # the population list, it needs only the drawn subjects (for the excluded sets).
+    tasks = service_draw.task_rows(result, assignment.assigned, assignment.unassigned, new_ids(len(objects)))
+    _, record = await alongside(
+        plans.add_random_tasks(tasks, plan_id=plan.id, departments=plan.departments, item_ids=plan.item_ids,
+                               created_by=actor, created_at=at),
+        lambda: to_published_record(
+            result, seed, objects, assignment=assignment, inspectors=inspectors, departments=plan.departments,
+            required_qualifications=plan.required_qualifications, last_inspectors=last, interest_salt=salt,
+            include_population=False))
+    record["plan"] = plan_summary(plan)
+    draw = Draw(plan_id=plan.id, record=record, selected_count=len(objects),
                 unassigned=dict(assignment.unassigned), interest_salt_hex=salt.hex(),
                 interests_snapshot={i.id: sorted(i.interests) for i in inspectors if i.interests},
                 drawn_on=drawn_on, created_at=at)
     await plans.add_draw(draw)
-    # Each task row is also the stored history of that object's drawing and assignment (read back
-    # as the steps "drawn" and "assigned" by GET /objects/{uscc}/history): no second row per object.
-    tasks = [
-        {"id": new_id(), "kind": "random", "plan_id": plan.id, "uscc": uscc, "departments": plan.departments,
-         "item_ids": plan.item_ids, "inspector_ids": list(assignment.assigned.get(uscc, ())),
-         "unassigned_reason": assignment.unassigned.get(uscc), "stratum": stratum.name, "reason": None,
-         "alert_id": None, "created_by": actor, "created_at": at}
-        for stratum in result.strata for uscc in stratum.selected
-    ]
-    await plans.bulk_insert(Task, tasks)
     plan.status, plan.drawn_at, plan.version = "drawn", at, plan.version + 1
     await plans.add(history_entry("draw_completed", plan_id=plan.id, actor=actor, at=at,
-                                  selected=len(result.selected), unassigned=len(assignment.unassigned)))
+                                  selected=len(objects), unassigned=len(assignment.unassigned)))
+    small = plan.population_count is not None and plan.population_count <= EVENT_POPULATION_MAX
     await add_event(plans.session, DrawCompleted(
-        plan_id=plan.id, plan_name=plan.name, departments=plan.departments, selected_count=len(result.selected),
-        drawn_on=drawn_on, record=event_record(record, population),
+        plan_id=plan.id, plan_name=plan.name, departments=plan.departments, selected_count=len(objects),
+        drawn_on=drawn_on, record=event_record(record, await plans.population(plan.id) if small else None),
     ), subject=plan.id)
     return draw
+
+
+async def alongside(query: Awaitable[T], work: Callable[..., U], *args: Any) -> tuple[T, U]:
+    """Run a database call while a pure computation runs in a thread: the database works on its
+    own core meanwhile instead of after. If the computation fails, the call is cancelled."""
+    pending = asyncio.ensure_future(query)
+    try:
+        done = await asyncio.to_thread(work, *args)
+    except BaseException:
+        pending.cancel()
+        with contextlib.suppress(BaseException):
+            await pending
+        raise
+    return await pending, done
 
 
 def plan_summary(plan: Plan) -> dict[str, Any]:
@@ -248,9 +286,10 @@ def population_json(rows: list[Any]) -> list[dict[str, Any]]:
     return [{"uscc": r[0], "grade": r[1], "red_list": bool(r[2]), "district": r[3], "group_id": None} for r in rows]
 
 
-def event_record(record: dict[str, Any], population: list[Any]) -> dict[str, Any]:
+def event_record(record: dict[str, Any], population: list[Any] | None) -> dict[str, Any]:
+    """The record for the event: whole when it fits, else without its bulk (population: None if too large)."""
     full = dict(record)
-    full["population"] = population_json(population) if len(population) <= 20_000 else None
+    full["population"] = population_json(population) if population is not None else None
     if full["population"] is not None and len(json.dumps(full)) <= EVENT_RECORD_MAX_BYTES:
         return full
     lean = {k: v for k, v in record.items() if k not in ("population", "assignment", "strata")}

@@ -22,6 +22,7 @@ MIN_INSPECTORS_PER_OBJECT = 2
 ASSIGNMENT_ALGORITHM = "blake2b-keyed power-of-two-choices/v1"
 _DRAWS_PER_ROUND = 8  # 8 x 32-bit candidate indexes from one 32-byte digest
 _ANY_DISTRICT = "*"
+_CANDIDATES = struct.Struct("<8I")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,46 +107,68 @@ def assign_inspectors(
     load: dict[str, int] = {i.id: 0 for i in inspectors}
     load.update(initial_load or {})
     base = hashlib.blake2b(f"assign|{plan_id}|".encode(), key=seed, digest_size=32)
+    copy = base.copy
+    unpack = _CANDIDATES.unpack
+    # Declarations are few: look up who declared the object or its group, then let the recusal
+    # rule decide, instead of asking the rule about every inspector of the pool for every object.
+    declared: dict[str, list[Inspector]] = {}
+    for ins in inspectors:
+        for interest in ins.interests:
+            declared.setdefault(interest, []).append(ins)
     assigned: dict[str, tuple[str, ...]] = {}
     unassigned: dict[str, str] = {}
     missing: dict[str, tuple[str, ...]] = {}
     needed = max(min_inspectors, len(depts))
+    no_one: frozenset[str] = frozenset()
 
-    for obj in sorted(objects, key=lambda s: s.uscc):
-        excluded = last.get(obj.uscc, frozenset())
-        chosen: list[str] = []
-
-        def eligible(ins: Inspector) -> bool:
-            return (
-                ins.id not in excluded
-                and ins.id not in chosen
-                and not has_conflict_of_interest(ins, obj)
-            )
-
-        def pick(dept: str, round_no: int) -> str | None:
-            pool = pools.pool(dept, obj.district)
-            if not pool:
+    def pick(obj_key: str, pool: list[Inspector], blocked: frozenset[str] | set[str], chosen: list[str]) -> str | None:
+        """Of the first two eligible hashed draws from the pool, the less loaded (the first on ties)."""
+        h = copy()
+        h.update(obj_key.encode())
+        size = len(pool)
+        first = second = -1
+        for idx in unpack(h.digest()):
+            j = idx % size
+            if j == first:
+                continue
+            ins_id = pool[j].id
+            if ins_id in blocked or ins_id in chosen:
+                continue
+            if first < 0:
+                first = j
+            else:
+                second = j
+                break
+        if first < 0:  # hashed draws all rejected: fall back to an exhaustive scan
+            start = unpack(h.digest())[0] % size
+            seen = [i for i in pool[start:] + pool[:start] if i.id not in blocked and i.id not in chosen][:2]
+            if not seen:
                 return None
-            h = base.copy()
-            h.update(f"{obj.uscc}|{dept}|{round_no}".encode())
-            seen: list[Inspector] = []
-            for idx in struct.unpack("<8I", h.digest()):
-                ins = pool[idx % len(pool)]
-                if all(ins is not s for s in seen) and eligible(ins):
-                    seen.append(ins)
-                    if len(seen) == 2:
-                        break
-            if not seen:  # hashed draws all rejected: fall back to an exhaustive scan
-                start = struct.unpack_from("<I", h.digest())[0] % len(pool)
-                seen = [i for i in pool[start:] + pool[:start] if eligible(i)][:2]
-                if not seen:
-                    return None
-            best = min(seen, key=lambda i: load[i.id])  # min keeps the first drawn on ties
-            return best.id
+            return min(seen, key=lambda i: load[i.id]).id
+        a = pool[first].id
+        if second < 0:
+            return a
+        b = pool[second].id
+        return b if load[b] < load[a] else a
 
+    # Each district's pools, department by department, looked up once per object.
+    pools_in: dict[str | None, list[tuple[str, list[Inspector]]]] = {}
+    for obj in sorted(objects, key=lambda s: s.uscc):
+        uscc = obj.uscc
+        dept_pools = pools_in.get(obj.district)
+        if dept_pools is None:
+            dept_pools = pools_in[obj.district] = [(d, pools.pool(d, obj.district)) for d in depts]
+        excluded = last.get(uscc, no_one)
+        blocked: frozenset[str] | set[str] = excluded
+        interested = declared.get(uscc, [])
+        if obj.group_id is not None:
+            interested = interested + declared.get(obj.group_id, [])
+        if interested:
+            blocked = set(excluded) | {i.id for i in interested if has_conflict_of_interest(i, obj)}
+        chosen: list[str] = []
         lacking = []
-        for dept in depts:
-            got = pick(dept, 0)
+        for dept, pool in dept_pools:
+            got = pick(f"{uscc}|{dept}|0", pool, blocked, chosen) if pool else None
             if got is None:
                 lacking.append(dept)
             else:
@@ -153,10 +176,10 @@ def assign_inspectors(
         round_no = 1
         while len(chosen) < needed and round_no <= needed:
             progressed = False
-            for dept in depts:
+            for dept, pool in dept_pools:
                 if len(chosen) >= needed:
                     break
-                got = pick(dept, round_no)
+                got = pick(f"{uscc}|{dept}|{round_no}", pool, blocked, chosen) if pool else None
                 if got is not None:
                     chosen.append(got)
                     progressed = True
@@ -164,13 +187,13 @@ def assign_inspectors(
                 break
             round_no += 1
         if len(chosen) < min_inspectors:
-            unassigned[obj.uscc] = _shortage_reason(obj, depts, pools, excluded, min_inspectors)
+            unassigned[uscc] = _shortage_reason(obj, depts, pools, excluded, min_inspectors)
             continue
         for ins_id in chosen:
             load[ins_id] += 1
-        assigned[obj.uscc] = tuple(chosen)
+        assigned[uscc] = tuple(chosen)
         if lacking:
-            missing[obj.uscc] = tuple(lacking)
+            missing[uscc] = tuple(lacking)
     return Assignment(ASSIGNMENT_ALGORITHM, assigned, unassigned, missing, load)
 
 

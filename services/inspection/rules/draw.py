@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
@@ -122,19 +123,82 @@ def _stratum_order(key: tuple[str | None, bool]) -> tuple[int, bool]:
     return (GRADES.index(grade) if grade in GRADES else len(GRADES), red)
 
 
-def _lowest_scores(seed: bytes, plan_id: str, codes: list[bytes], k: int) -> list[str]:
-    if k == 0:
-        return []
+# A score bound leaving fewer than k members below it is astronomically unlikely this far above
+# the expectation; if it happens anyway the stratum is ranked again without a bound (same result).
+_BOUND_MARGIN_SD = 8
+_SCORE_SPACE = 1 << 64
+
+
+def score_bound(population: int, k: int) -> bytes | None:
+    """An 8-byte score that, with overwhelming probability, at least ``k`` of ``population``
+    uniformly random scores fall below (None: keep every member). Only members below the
+    bound need to be kept and sorted to find the k lowest."""
+    expected = k + _BOUND_MARGIN_SD * math.isqrt(k) + 32
+    if expected >= population:
+        return None
+    return (expected * _SCORE_SPACE // population).to_bytes(8, "big")
+
+
+def scores_below(seed: bytes, plan_id: str, codes: Iterable[bytes], bound: bytes | None,
+                 positions: list[int] | None = None) -> list[bytes]:
+    """``score || uscc`` of every member scoring below ``bound`` (all members when None).
+
+    ``positions``, if given, receives the index in ``codes`` of each member kept."""
     base = hashlib.blake2b(plan_id.encode() + b"|", key=seed, digest_size=8)
-    keyed = []
-    append = keyed.append
     copy = base.copy
-    for c in codes:  # score || uscc: one bytes compare sorts by score, then by code
+    kept: list[bytes] = []
+    keep = kept.append
+    if positions is not None:
+        at = positions.append
+        for i, c in enumerate(codes):
+            h = copy()
+            h.update(c)
+            d = h.digest()
+            if bound is None or d < bound:
+                keep(d + c)
+                at(i)
+        return kept
+    if bound is None:
+        for c in codes:
+            h = copy()
+            h.update(c)
+            keep(h.digest() + c)
+        return kept
+    for c in codes:  # the tightest loop of the draw: no concatenation for members left out
         h = copy()
         h.update(c)
-        append(h.digest() + c)
-    chosen = heapq.nsmallest(k, keyed) if k * 8 < len(keyed) else sorted(keyed)[:k]
+        d = h.digest()
+        if d < bound:
+            keep(d + c)
+    return kept
+
+
+def lowest_of(candidates: list[bytes], k: int) -> list[str] | None:
+    """The ``k`` lowest ``score || uscc`` entries as USCCs, or None when fewer than k were kept.
+
+    One bytes comparison orders by score, then by code (the tie rule)."""
+    if len(candidates) < k:
+        return None
+    chosen = heapq.nsmallest(k, candidates) if k * 8 < len(candidates) else sorted(candidates)[:k]
     return [x[8:].decode("ascii") for x in chosen]
+
+
+def lowest_scores(seed: bytes, plan_id: str, codes: Sequence[bytes], k: int) -> list[str]:
+    if k == 0:
+        return []
+    found = lowest_of(scores_below(seed, plan_id, codes, score_bound(len(codes), k)), k)
+    if found is None:  # fewer than k below the bound: keep everyone (k <= n, so this finds k)
+        found = lowest_of(scores_below(seed, plan_id, codes, None), k) or []
+    return found
+
+
+# (codes of a stratum as ASCII bytes, k) for each stratum -> the k lowest-scoring USCCs of each.
+Ranker = Callable[[bytes, str, Sequence[tuple[Sequence[bytes], int]]], list[list[str]]]
+
+
+def rank_strata(seed: bytes, plan_id: str, strata: Sequence[tuple[Sequence[bytes], int]]) -> list[list[str]]:
+    """Each stratum's k lowest scores, computed here (a service may rank in parallel instead)."""
+    return [lowest_scores(seed, plan_id, codes, k) for codes, k in strata]
 
 
 def draw_inspection_objects(
@@ -179,24 +243,50 @@ def draw_inspection_objects(
                 raise ValueError(f"duplicate USCC in population: {a.decode()}")
         count = len(leaves)
         root = merkle_root_from_leaf_hashes(leaf_hashes(leaves)).hex()
-    strata = []
-    for key in sorted(groups, key=_stratum_order):
-        grade, red = key
-        codes = groups[key]
+    return draw_strata(plan_id, seed, groups, ratios, population_root=root, population_count=count,
+                       full_coverage=full_coverage, publicity_check=publicity_check)
+
+
+def draw_strata(
+    plan_id: str,
+    seed: bytes,
+    groups: Mapping[tuple[str | None, bool], Sequence[bytes]],
+    ratios: RatioTable,
+    *,
+    population_root: str,
+    population_count: int,
+    full_coverage: bool = False,
+    publicity_check: bool = False,
+    rank: Ranker = rank_strata,
+) -> DrawResult:
+    """The draw over a pool already grouped by (grade, red list), grade None for the ungraded,
+    each group's USCCs as ASCII bytes; the root and count are those published at commit time.
+
+    ``draw_inspection_objects`` groups a list of subjects and comes here; a service holding its
+    frozen pool in strata comes here directly. ``rank`` may spread the scoring over processes:
+    the selection is the same whoever computes the scores.
+    """
+    _check_seed(seed)
+    keys = [key for key in sorted(groups, key=_stratum_order) if groups[key]]
+    sizes = []
+    for grade, red in keys:
         ratio = stratum_ratio(ratios, grade, red, publicity_check=publicity_check)
-        k = sample_size(ratio, len(codes), full_coverage=full_coverage)
-        selected = _lowest_scores(seed, plan_id, codes, k)
-        strata.append(Stratum(stratum_name(grade, red), grade, red, len(codes), ratio, k, tuple(selected)))
+        sizes.append((ratio, sample_size(ratio, len(groups[(grade, red)]), full_coverage=full_coverage)))
+    selections = rank(seed, plan_id, [(groups[key], k) for key, (_, k) in zip(keys, sizes)])
+    strata = tuple(
+        Stratum(stratum_name(grade, red), grade, red, len(groups[(grade, red)]), ratio, k, tuple(selected))
+        for (grade, red), (ratio, k), selected in zip(keys, sizes, selections)
+    )
     return DrawResult(
         plan_id=plan_id,
         rule_version=ratios.version,
         algorithm=DRAW_ALGORITHM,
         seed_commitment=seed_commitment(seed),
-        population_root=root,
-        population_count=count,
+        population_root=population_root,
+        population_count=population_count,
         full_coverage=full_coverage,
         publicity_check=publicity_check,
-        strata=tuple(strata),
+        strata=strata,
         table=ratios,
     )
 

@@ -160,10 +160,14 @@ def excluded_inspectors(
             by_interest.setdefault(interest, set()).add(ins.id)
     last = last_inspectors or {}
     out: dict[str, list[str]] = {}
+    if not last and not by_interest:
+        return out
     for obj in sorted(objects, key=lambda s: s.uscc):
-        ids = set(last.get(obj.uscc, ())) | by_interest.get(obj.uscc, set())
-        if obj.group_id is not None:
-            ids |= by_interest.get(obj.group_id, set())
+        previous, declared = last.get(obj.uscc), by_interest.get(obj.uscc)
+        in_group = by_interest.get(obj.group_id) if obj.group_id is not None else None
+        if previous is None and declared is None and in_group is None:  # most objects: nobody excluded
+            continue
+        ids = set(previous or ()) | (declared or set()) | (in_group or set())
         if ids:
             out[obj.uscc] = sorted(ids)
     return out
