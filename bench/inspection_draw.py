@@ -59,11 +59,17 @@ async def _fill(db: Database, n: int, rnd: random.Random) -> None:
             rows = [(_code(i), f"Company {i}", "enterprise", f"D{i % 16}", "H6210", "active", rnd.choice(GRADES),
                      rnd.random() < 0.05, False, False, now)
                     for i in range(start, min(n, start + chunk))]
-            if db.dialect == "postgresql":  # COPY: the fill is not what is measured, only waited for
-                raw = await (await s.connection()).get_raw_connection()
+            # The fill is not what is measured, only waited for: COPY, or one plain executemany.
+            conn = await s.connection()
+            if db.dialect == "postgresql":
+                raw = await conn.get_raw_connection()
                 await raw.driver_connection.copy_records_to_table("inspection_objects", records=rows, columns=columns)
             else:
-                await s.execute(insert(InspectionObject), [dict(zip(columns, r)) for r in rows])
+                stamp = InspectionObject.__table__.c.updated_at.type.dialect_impl(conn.dialect) \
+                    .bind_processor(conn.dialect)(now)
+                await conn.exec_driver_sql(
+                    f"INSERT INTO inspection_objects ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    [(*r[:-1], stamp) for r in rows])
         inspectors = [{"id": f"{dept}-{d:02d}-{j:02d}", "department": dept, "name": f"{dept} {d} {j}",
                        "client_id": f"{dept}-{d}-{j}", "qualifications": ["enforcement"], "districts": [f"D{d}"],
                        "active": True, "interests": [_code(rnd.randrange(n))], "created_at": now, "updated_at": now}

@@ -13,8 +13,8 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
-    any_,
     bindparam,
+    func,
     insert,
     literal,
     or_,
@@ -126,9 +126,12 @@ class PlansRepository:
         """Previous inspectors of these objects (rotation), from the read model."""
         has_last = InspectionObject.last_inspector_ids.is_not(None)
         cols = (InspectionObject.uscc, InspectionObject.last_inspector_ids)
-        if await self._dialect() == "postgresql":  # one array parameter instead of one per code
-            q = select(*cols).where(InspectionObject.uscc == any_(bindparam("codes", list(usccs),
-                                                                              type_=ARRAY(String))), has_last)
+        if await self._dialect() == "postgresql":
+            # One array parameter instead of one per code, joined (hashed) against the objects inspected
+            # before: "= ANY(array)" of 190,000 codes would scan all 3,000,000 objects instead.
+            drawn = (func.unnest(bindparam("codes", list(usccs), type_=ARRAY(String)))
+                     .table_valued("uscc").render_derived(name="drawn"))
+            q = select(*cols).join(drawn, drawn.c.uscc == InspectionObject.uscc).where(has_last)
             found = (await self.session.execute(q)).all()
         else:
             found = []

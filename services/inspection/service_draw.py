@@ -1,9 +1,11 @@
-"""The draw's working form of a frozen population, its ranking over two processes, and task rows.
+"""The draw's working form of a frozen population, and its work shared with a second process.
 
 At commit time the population is also stored per (grade, red list) stratum (``PopulationStratum``):
 the draw reads about ten values instead of millions of rows, scores the members without
-regrouping them (half of each stratum in a forked helper), and decodes the districts of the
-drawn members only, found by their positions in the stratum.
+regrouping them, and decodes the districts of the drawn members only, found by their positions
+in the stratum. Scoring, and the assignment when districts allow, are shared with a forked
+helper process in a way that gives exactly the one-process result (the published record is
+verified by recomputing it in one process).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -41,6 +42,7 @@ from services.inspection.rules.draw import (
 from services.inspection.rules.ratios import GRADES, RatioTable, find_ratio_table
 
 RECORD_FORMAT = "inspection-draw/1"
+_by_code = itemgetter(0)  # entries keyed by USCC: one string comparison, not a tuple comparison
 RECUSAL_METHOD = ("declared interests withheld; excluded = previous inspectors + recused inspectors; "
                   "interests_commitment = sha256(salt || inspector id || 0x0a || sorted interests joined by 0x0a)")
 
@@ -132,8 +134,8 @@ def to_published_record(
             "recusal": {"checked": True, "method": RECUSAL_METHOD},
             "excluded": excluded_inspectors(_selected_subjects(result, population), inspectors, last_inspectors),
             "initial_load": dict(sorted((initial_load or {}).items())),
-            "assigned": {u: list(ids) for u, ids in sorted(assignment.assigned.items())},
-            "unassigned": dict(sorted(assignment.unassigned.items())),
+            "assigned": {u: list(ids) for u, ids in sorted(assignment.assigned.items(), key=_by_code)},
+            "unassigned": dict(sorted(assignment.unassigned.items(), key=_by_code)),
         }
     return record
 
@@ -160,14 +162,12 @@ def excluded_inspectors(
             by_interest.setdefault(interest, set()).add(ins.id)
     last = last_inspectors or {}
     out: dict[str, list[str]] = {}
-    if not last and not by_interest:
-        return out
-    for obj in sorted(objects, key=lambda s: s.uscc):
-        previous, declared = last.get(obj.uscc), by_interest.get(obj.uscc)
-        in_group = by_interest.get(obj.group_id) if obj.group_id is not None else None
-        if previous is None and declared is None and in_group is None:  # most objects: nobody excluded
-            continue
-        ids = set(previous or ()) | (declared or set()) | (in_group or set())
+    named = last.keys() | by_interest.keys()  # most objects are in neither: nobody excluded
+    concerned = [o for o in objects if o.uscc in named or (o.group_id is not None and o.group_id in by_interest)]
+    for obj in sorted(concerned, key=lambda s: s.uscc):
+        ids = set(last.get(obj.uscc, ())) | by_interest.get(obj.uscc, set())
+        if obj.group_id is not None:
+            ids |= by_interest.get(obj.group_id, set())
         if ids:
             out[obj.uscc] = sorted(ids)
     return out
