@@ -100,10 +100,11 @@ async def test_risk_alert_opens_one_key_task_with_its_reason(databases, authorit
         async def tasks():
             return (await c.get("/tasks", params={"kind": "key", "uscc": code}, headers=h)).json()["items"]
 
-        found = await wait_for(tasks, what="key task")
+        await wait_for(tasks, what="key task")
+        # Subject and alert come through different durable consumers: judge once all three are handled.
+        await wait_for(_consumed(c, 3), what="all three events handled")
         obj = (await c.get(f"/objects/{code}", headers=h)).json()
         assert obj["risk_level"] == "high"
-        await wait_for(_consumed(c, 3), what="all three events handled")
         found = await tasks()
         assert len(found) == 1
         task = found[0]
