@@ -31,7 +31,8 @@ async def on_credit_object_event(session: AsyncSession, event: Event) -> None:
     payload = event.payload()
     repo = ListsRepository(session)
     if isinstance(payload, SubjectRegistered):  # SubjectUpdated is a subclass
-        await service_lists.apply_subject(repo, payload)
+        obj = await service_lists.apply_subject(repo, payload)
+        await service_results.complete_alert_tasks(PlansRepository(session), repo, obj)
     elif isinstance(payload, SubjectDeregistered):
         await service_lists.apply_deregistration(repo, payload)
     elif isinstance(payload, GradeChanged):

@@ -213,6 +213,10 @@ class PlansRepository:
     async def task_for_alert(self, alert_id: str) -> Task | None:
         return (await self.session.execute(select(Task).where(Task.alert_id == alert_id))).scalar_one_or_none()
 
+    async def alert_tasks_of(self, uscc: str) -> list[Task]:
+        q = select(Task).where(Task.uscc == uscc, Task.alert_id.is_not(None)).order_by(Task.id)
+        return list((await self.session.execute(q)).scalars())
+
     async def list_tasks(self, *, plan_id: str | None, kind: str | None, uscc: str | None,
                          inspector_id: str | None, unassigned: bool | None, after: str | None,
                          limit: int) -> list[Task]:

@@ -115,11 +115,12 @@ async def _object_or_stub(repo: ListsRepository, uscc: str) -> InspectionObject:
     return obj
 
 
-async def apply_subject(repo: ListsRepository, p: SubjectRegistered) -> None:
+async def apply_subject(repo: ListsRepository, p: SubjectRegistered) -> InspectionObject:
     obj = await _object_or_stub(repo, p.uscc)
     obj.name, obj.subject_type, obj.district = p.name, p.subject_type, p.district
     obj.industry_code, obj.status, obj.updated_at = p.industry_code, p.status, now()
     await repo.session.flush()
+    return obj
 
 
 async def apply_deregistration(repo: ListsRepository, p: SubjectDeregistered) -> None:

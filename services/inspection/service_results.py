@@ -101,6 +101,20 @@ async def key_inspection_from_alert(plans: PlansRepository, lists: ListsReposito
                                actor=f"risk-alert:{p.model_version}", alert_id=p.alert_id)
 
 
+async def complete_alert_tasks(plans: PlansRepository, lists: ListsRepository, obj: InspectionObject) -> None:
+    """An alert can overtake the subject's registration (they travel on different consumers): its
+    task then had no profile to pick items by, so the items are chosen once the profile arrives."""
+    for task in await plans.alert_tasks_of(obj.uscc):
+        if task.item_ids:
+            continue
+        items = [i for i in await lists.key_items_of(task.departments[0]) if _applies(i, obj)]
+        if not items:
+            continue
+        task.item_ids = [i.id for i in items]
+        await plans.add(history_entry("key_task_items_chosen", uscc=obj.uscc, actor=None, task_id=task.id,
+                                      item_ids=task.item_ids))
+
+
 async def reassign_task(plans: PlansRepository, lists: ListsRepository, principal: Principal, task_id: str) -> Task:
     """Retry the assignment of a key task that lacked inspectors (drawn tasks stay as drawn: verifiable)."""
     dept = acting_department(principal, *SETUP_ROLES)

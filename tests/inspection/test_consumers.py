@@ -112,6 +112,30 @@ async def test_risk_alert_opens_one_key_task_with_its_reason(databases, authorit
         assert task["item_ids"] == [key["id"]] and len(task["inspector_ids"]) == 2
 
 
+async def test_alert_that_overtakes_the_registration_gets_its_items_when_the_profile_arrives(
+        databases, authority, nats_server):
+    code = uscc(801)
+    async with service_client("inspection", databases, authority, nats_server.url) as c, CreditBus(nats_server.url) as bus:
+        key = await make_item(c, authority, "EARLY-KEY", kind="key", subject_types=["enterprise"])
+        await make_item(c, authority, "EARLY-KEY-ORG", kind="key", subject_types=["social_organisation"])
+        for j in range(2):
+            await make_inspector(c, authority, f"e{j}")
+        h = authority.headers("scjgj", "admin")
+
+        async def tasks():
+            return (await c.get("/tasks", params={"kind": "key", "uscc": code}, headers=h)).json()["items"]
+
+        await bus.publish(RiskAlerted(alert_id="ALERT-EARLY", uscc=code, subject_name="Early Ltd", score=91.0,
+                                      level="high", reasons=["fraud pattern"], model_version="risk-1",
+                                      as_of=date(2026, 3, 1)))
+        found = await wait_for(tasks, what="key task from the alert")
+        assert found[0]["item_ids"] == []  # no profile yet: which key items apply is unknown
+        await bus.publish(SubjectRegistered(uscc=code, name="Early Ltd", subject_type="enterprise",
+                                            district="310104", industry_code="C1391"))
+        await wait_for(lambda: _is(tasks, lambda t: t[0]["item_ids"]), what="items chosen")
+        assert [t["item_ids"] for t in await tasks()] == [[key["id"]]]
+
+
 def _consumed(c, n: int):
     async def check() -> bool:
         from sqlalchemy import func, select
