@@ -41,6 +41,7 @@ run: $(STAMP)
 	$(VENV)/bin/supervision up $(ARGS)
 
 test: $(STAMP)
+	$(PY) -m tests.browser
 	$(PY) -m pytest $(ARGS)
 
 bench: $(STAMP)

@@ -8,11 +8,11 @@ from playwright.async_api import async_playwright
 
 from services.disclosure.app import create_app
 from services.disclosure.settings import DisclosureSettings
+from tests.browser import chromium_executable
 from tests.disclosure import support as s
 from tests.support import wait_for
 
 pytestmark = pytest.mark.anyio
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -33,7 +33,7 @@ async def test_search_open_subject_and_see_penalty(databases, authority, nats_se
 
         await wait_for(published, timeout=15, what="publication")
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            browser = await pw.chromium.launch(executable_path=chromium_executable(), args=ARGS, headless=True)
             try:
                 page = await browser.new_page()
                 await page.goto(f"{url}/")
