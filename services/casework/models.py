@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -66,6 +67,7 @@ class Complaint(Base):
     filing_outcome: Mapped[str | None] = mapped_column(String(16))  # filed | not_filed
     filing_decided_on: Mapped[date | None] = mapped_column(Date)
     notice_due: Mapped[date | None] = mapped_column(Date)
+    notice_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notified_on: Mapped[date | None] = mapped_column(Date)
     reward: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -118,6 +120,7 @@ class Case(Base):
     rights_notified_on: Mapped[date | None] = mapped_column(Date)
     hearing_right: Mapped[bool] = mapped_column(Boolean, default=False)
     hearing_request_due: Mapped[date | None] = mapped_column(Date)
+    hearing_request_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     hearing_requested_on: Mapped[date | None] = mapped_column(Date)
     hearing_on: Mapped[date | None] = mapped_column(Date)
     hearing_notice_served_on: Mapped[date | None] = mapped_column(Date)
@@ -220,6 +223,7 @@ class Decision(Base):
     discretion: Mapped[dict[str, Any]] = mapped_column(JSON)
     education_given: Mapped[str | None] = mapped_column(Text)
     service_due: Mapped[date] = mapped_column(Date)
+    service_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     served_on: Mapped[date | None] = mapped_column(Date)
     payment_due: Mapped[date | None] = mapped_column(Date)
     paid_on: Mapped[date | None] = mapped_column(Date)
@@ -229,6 +233,7 @@ class Decision(Base):
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     withdrawal_due: Mapped[date | None] = mapped_column(Date)
+    withdrawal_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     issued_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -220,6 +220,9 @@ class CaseOut(BaseModel):
     rights_notified_on: date | None
     hearing_right: bool
     hearing_request_due: date | None
+    hearing_request_due_provisional: bool = Field(
+        description="hearing_request_due was counted with a year whose holiday schedule is not loaded: it may still move",
+        examples=[False])
     hearing_requested_on: date | None
     hearing_on: date | None
     head_extension: bool

@@ -100,6 +100,9 @@ class ComplaintOut(BaseModel):
     matter_code: str
     received_on: date
     acceptance_due: date
+    acceptance_provisional: bool = Field(
+        description="acceptance_due was counted with a year whose holiday schedule is not loaded: it may still move",
+        examples=[False])
     answered_on: date | None
     answer_reason: str | None
     case_id: str | None
@@ -107,6 +110,9 @@ class ComplaintOut(BaseModel):
     filing_outcome: str | None
     filing_decided_on: date | None
     notice_due: date | None
+    notice_due_provisional: bool = Field(
+        description="notice_due was counted with a year whose holiday schedule is not loaded: it may still move",
+        examples=[False])
     notified_on: date | None
     reward: dict[str, Any] | None
     sender: SenderOut | None = Field(

@@ -105,6 +105,9 @@ class DecisionOut(BaseModel):
     discretion: dict[str, Any]
     education_given: str | None
     service_due: date
+    service_due_provisional: bool = Field(
+        description="service_due was counted with a year whose holiday schedule is not loaded: it may still move",
+        examples=[False])
     served_on: date | None
     payment_due: date | None
     paid_on: date | None
@@ -114,6 +117,9 @@ class DecisionOut(BaseModel):
     revoked_on: date | None
     revoke_reason: str | None
     withdrawal_due: date | None
+    withdrawal_due_provisional: bool = Field(
+        description="withdrawal_due was counted with a year whose holiday schedule is not loaded: it may still move",
+        examples=[False])
     created_at: datetime
 
 

@@ -138,6 +138,7 @@ async def _linked_complaint_told(session: AsyncSession, case: Case, outcome: str
     complaint.filing_outcome, complaint.filing_decided_on = outcome, on
     deadline = tipoff_notification_deadline(on, complaint.real_name)
     complaint.notice_due = deadline.due if deadline else None
+    complaint.notice_due_provisional = deadline.provisional if deadline else False
 
 
 async def review_lead(session: AsyncSession, principal: Principal, case_id: str, data: Any) -> Case:

@@ -173,7 +173,7 @@ async def refresh_clock(repo: CaseRepository, case: Case, decision: Decision | N
             c = await decision_clock_of(repo, case, today())
             due, provisional = c.deadline.due, c.deadline.provisional
     elif state == S.DECIDED and decision is not None:
-        clock, due = "service", decision.service_due
+        clock, due, provisional = "service", decision.service_due, decision.service_due_provisional
     elif state in (S.SERVED, S.EXECUTION) and decision is not None and decision.payment_due and not decision.paid_on:
         clock, due = "payment", decision.payment_due
     case.clock, case.clock_due, case.clock_provisional = clock, due, provisional

@@ -194,6 +194,7 @@ async def issue(session: AsyncSession, principal: Principal, data: Any) -> Decis
     seq = await DecisionRepository(session).next_number(case.department, decided_on.year)
     number = decision_number(case.department, decided_on.year, seq)
     publishable = kind == DecisionKind.PENALTY and decision_publishable(frozenset(data.penalty_kinds))
+    serve_by = service_deadline(decided_on)
     decision = Decision(
         id=new_id(), case_id=case.id, decision_number=number, department=case.department, uscc=case.uscc,
         party_name=case.party_name, party_kind=case.party_kind, violation_type=violation_type,
@@ -205,7 +206,7 @@ async def issue(session: AsyncSession, principal: Principal, data: Any) -> Decis
         summary=_summary(case, data), full_text=_full_text(number, case, data, rec, decided_on),
         discretion={**{k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(rec).items()},
                     "first_offence": first, "applied_band": str(band or rec.band), "review_reasons": review_reasons},
-        education_given=data.education_given, service_due=service_deadline(decided_on).due,
+        education_given=data.education_given, service_due=serve_by.due, service_due_provisional=serve_by.provisional,
         status="issued", issued_by=principal.client_id or "", created_at=now(),
     )
     # Staged, not flushed one by one: the decision, the case's changes and the record line are
@@ -310,11 +311,12 @@ async def revoke(session: AsyncSession, principal: Principal, decision_id: str, 
     if decision.status != "issued":
         raise Conflict(f"the decision is already {decision.status}", current_state=case.state, allowed=[])
     on = action_date(data.on, "body.on", not_before=decision.decided_on)
-    withdraw_by = withdrawal_deadline(on).due
+    withdrawal = withdrawal_deadline(on)
+    withdraw_by = withdrawal.due
     await move(repo, case, principal, A.REVOKE, decision=decision, details={
         "decision_id": decision.id, "kind": data.kind, "reason": data.reason, "withdraw_by": withdraw_by.isoformat()})
     decision.status, decision.revoked_on, decision.revoke_reason = data.kind, on, data.reason
-    decision.withdrawal_due = withdraw_by
+    decision.withdrawal_due, decision.withdrawal_due_provisional = withdraw_by, withdrawal.provisional
     if decision.uscc:
         await DecisionRepository(session).mark_prior_revoked(decision.uscc, decision.decision_number)
     await add_event(session, DecisionRevoked(

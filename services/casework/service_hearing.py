@@ -55,6 +55,7 @@ async def notify_rights(session: AsyncSession, principal: Principal, case_id: st
                              "hearing_reasons": right.reasons, "thresholds_version": right.thresholds_version}
     case.rights_notified_on, case.hearing_right = on, right.applies
     case.hearing_request_due = due.due if due else None
+    case.hearing_request_due_provisional = due.provisional if due else False
     case.hearing_requested_on = None
     return case
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Numeric,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.bus.tables import define_bus_tables
@@ -154,6 +164,7 @@ class RepairApplication(Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     removal_due: Mapped[date | None] = mapped_column(Date)
+    removal_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -19,6 +19,12 @@ class CalendarRepository:
                 .order_by(RepairApplication.id).limit(limit).with_for_update())
         return list((await self.session.execute(stmt)).scalars())
 
+    async def provisional_removals(self, *, after_id: str, limit: int) -> list[RepairApplication]:
+        stmt = (select(RepairApplication)
+                .where(RepairApplication.removal_due_provisional.is_(True), RepairApplication.id > after_id)
+                .order_by(RepairApplication.id).limit(limit).with_for_update())
+        return list((await self.session.execute(stmt)).scalars())
+
     async def provisional_objections(self, *, after_id: str, limit: int) -> list[Objection]:
         stmt = (select(Objection)
                 .where(Objection.deadlines_provisional.is_(True), Objection.id > after_id)

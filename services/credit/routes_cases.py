@@ -129,7 +129,8 @@ def repair_out(a: RepairApplication, principal: Principal) -> RepairOut:
         statement=a.statement,
         received_on=a.received_on, decision_due=a.decision_due, decision_due_provisional=a.decision_due_provisional,
         eligibility=list(a.eligibility), status=a.status, decided_on=a.decided_on, decision_reason=a.decision_reason,
-        removal_due=a.removal_due, overdue=a.status == "pending" and a.decision_due < shanghai_today())
+        removal_due=a.removal_due, removal_due_provisional=a.removal_due_provisional,
+        overdue=a.status == "pending" and a.decision_due < shanghai_today())
 
 
 @router.post("/repairs", status_code=201, tags=["repairs"], summary="Apply for credit repair",

@@ -126,6 +126,9 @@ class RepairOut(BaseModel):
     decided_on: date | None
     decision_reason: str | None
     removal_due: date | None = Field(description="approved: removal from every site by this day (3 working days)")
+    removal_due_provisional: bool = Field(
+        description="removal_due was counted with a year whose holiday schedule is not loaded: it may still move",
+        examples=[False])
     overdue: bool = Field(description="pending past its decision deadline")
 
 

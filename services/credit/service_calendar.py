@@ -3,7 +3,8 @@
 Until a year's official schedule is loaded, weekends alone count and every deadline reaching
 into it is stored as provisional. When the schedule arrives (see `shared.deadline_jobs`), the
 same statutory rule that computed each deadline is applied again with the new calendar:
-- repair applications: decide within 10 working days of the day received (accepted);
+- repair applications: decide within 10 working days of the day received (accepted); once
+  approved, remove the record from every site within 3 working days of the decision;
 - objections: flag within 1 and decide within 5 working days of the day received.
 """
 
@@ -13,7 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.credit.repository_calendar import CalendarRepository
 from services.credit.rules.objections import objection_deadlines
-from services.credit.rules.repair import repair_decision_deadline
+from services.credit.rules.repair import (
+    repair_decision_deadline,
+    repair_removal_deadline,
+)
 
 BATCH = 500
 
@@ -22,7 +26,7 @@ async def recompute_provisional_deadlines(session: AsyncSession) -> int:
     """Recompute every provisional working-day deadline with the current calendar; the number of
     rows whose due dates or provisional flag changed."""
     repo = CalendarRepository(session)
-    return await _repairs(repo) + await _objections(repo)
+    return await _repairs(repo) + await _removals(repo) + await _objections(repo)
 
 
 async def _repairs(repo: CalendarRepository) -> int:
@@ -32,6 +36,19 @@ async def _repairs(repo: CalendarRepository) -> int:
             d = repair_decision_deadline(a.received_on)
             if (d.due, d.provisional) != (a.decision_due, a.decision_due_provisional):
                 a.decision_due, a.decision_due_provisional = d.due, d.provisional
+                changed += 1
+        after = rows[-1].id
+        await repo.session.flush()
+    return changed
+
+
+async def _removals(repo: CalendarRepository) -> int:
+    changed, after = 0, ""
+    while rows := await repo.provisional_removals(after_id=after, limit=BATCH):
+        for a in rows:
+            d = repair_removal_deadline(a.decided_on)
+            if (d.due, d.provisional) != (a.removal_due, a.removal_due_provisional):
+                a.removal_due, a.removal_due_provisional = d.due, d.provisional
                 changed += 1
         after = rows[-1].id
         await repo.session.flush()

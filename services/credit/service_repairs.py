@@ -112,7 +112,8 @@ async def decide_repair(session: AsyncSession, principal: Principal, application
         if not eligible or record.status != "active":
             raise Conflict(f"no longer eligible for credit repair: {'; '.join(reasons)}", reasons=reasons)
         record.status, record.status_on = "repaired", today
-        a.removal_due = repair_removal_deadline(today).due
+        removal = repair_removal_deadline(today)
+        a.removal_due, a.removal_due_provisional = removal.due, removal.provisional
         await add_event(session, RepairApproved(repair_id=a.id, uscc=a.uscc, record_id=record.id,
                                                 source_ref=record.source_ref, decided_on=today), subject=a.uscc)
     a.status, a.decided_on, a.decision_reason = ("approved" if data.approve else "rejected"), today, data.reason

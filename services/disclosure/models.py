@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -74,6 +75,7 @@ class Publication(Base):
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     due_rule_version: Mapped[str] = mapped_column(String(60))
     credit_site_due_on: Mapped[date | None] = mapped_column(Date)
+    credit_site_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published_late: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="public")  # public | withdrawn | expired
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -81,6 +83,7 @@ class Publication(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(String(40))
     withdrawal_requested_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_due_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     withdrawn_late: Mapped[bool | None] = mapped_column(Boolean)
     publish_log_index: Mapped[int] = mapped_column(BigInteger)
     withdraw_log_index: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,11 +1,11 @@
-"""Queries of the provisional-deadline recomputation: publications whose publication deadline
-was counted with a year whose holiday schedule was not yet known, and their efficiency facts."""
+"""Queries of the provisional-deadline recomputation: publications whose publication or withdrawal
+deadline was counted with a year whose holiday schedule was not yet known, and their efficiency facts."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.disclosure.models import EfficiencyFact, Publication
@@ -17,7 +17,14 @@ class CalendarRepository:
 
     async def provisional_publications(self, *, after_id: str, limit: int) -> list[Publication]:
         stmt = (select(Publication)
-                .where(Publication.due_provisional.is_(True), Publication.id > after_id)
+                .where(or_(Publication.due_provisional.is_(True), Publication.credit_site_due_provisional.is_(True)),
+                       Publication.id > after_id)
+                .order_by(Publication.id).limit(limit).with_for_update())
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def provisional_withdrawals(self, *, after_id: str, limit: int) -> list[Publication]:
+        stmt = (select(Publication)
+                .where(Publication.withdrawal_due_provisional.is_(True), Publication.id > after_id)
                 .order_by(Publication.id).limit(limit).with_for_update())
         return list((await self.session.execute(stmt)).scalars())
 

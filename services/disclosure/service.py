@@ -32,6 +32,7 @@ from services.disclosure.rules.redaction_policies import redact_for_publication
 from shared.bus.outbox import add_event
 from shared.contracts.disclosure import RecordPublished, RecordWithdrawn
 from shared.ids import new_id
+from shared.workdays import Deadline
 
 # Why a record left the public view when no withdrawal decision asked for it.
 WINDOW_ENDED = "publicity_window_ended"
@@ -47,12 +48,12 @@ def month_of(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def _credit_site_due(record_type: RecordType, decided_on: date) -> date | None:
+def _credit_site_due(record_type: RecordType, decided_on: date) -> Deadline | None:
     try:
         publication_rule(record_type, decided_on, Channel.CREDIT_SITE)
     except LookupError:
         return None
-    return publication_due(record_type, decided_on, channel=Channel.CREDIT_SITE).due
+    return publication_due(record_type, decided_on, channel=Channel.CREDIT_SITE)
 
 
 async def _facets(session: AsyncSession, uscc: str | None) -> tuple[str | None, str | None]:
@@ -83,7 +84,8 @@ async def publish(session: AsyncSession, draft: Draft, *, now: datetime) -> Publ
     _, due_version = publication_rule(rt, draft.decided_on)
     regulator_due = publication_due(rt, draft.decided_on)
     due_on = draft.publication_due or regulator_due.due
-    credit_site_due = _credit_site_due(rt, draft.decided_on)
+    credit_site = _credit_site_due(rt, draft.decided_on)
+    credit_site_due = credit_site.due if credit_site else None
     late = today > due_on or (credit_site_due is not None and today > credit_site_due)
 
     public, findings = redact_for_publication(rt, draft.raw, as_of=today)
@@ -103,7 +105,8 @@ async def publish(session: AsyncSession, draft: Draft, *, now: datetime) -> Publ
         "decided_on": draft.decided_on, "published_at": now, "published_on": today, "window_start": start,
         "window_end": end, "window_rule_version": window_version, "due_on": due_on,
         "due_provisional": regulator_due.provisional, "due_rule_version": due_version,
-        "credit_site_due_on": credit_site_due, "published_late": late, "status": "public", "publish_log_index": seq,
+        "credit_site_due_on": credit_site_due,
+        "credit_site_due_provisional": bool(credit_site and credit_site.provisional), "published_late": late, "status": "public", "publish_log_index": seq,
     }
     await repo.insert(values)
     if rt in METRIC_PUBLISHED:
@@ -121,12 +124,14 @@ async def withdraw(session: AsyncSession, pub: Publication, *, reason: str, requ
     """Take a record out of the public view everywhere (API, feeds, bulk, site); the log keeps both leaves.
 
     `due_by` is the producer's own deadline when it sent one; otherwise 3 working days from the request.
+    Whether it is provisional is ours to say: the producer's is the same 3-working-day rule.
     """
     today = local_date(now)
-    due = due_by
-    if due is None and requested_on is not None:
+    ours = None
+    if requested_on is not None:
         legal_reason = reason if reason in {r.value for r in WithdrawalReason} else None
-        due = withdrawal_due(requested_on, legal_reason).due
+        ours = withdrawal_due(requested_on, legal_reason)
+    due = due_by if due_by is not None else (ours.due if ours else None)
     late = (today > due) if due else None
     seq = await service_log.append(session, action="withdraw", publication_id=pub.id, record_hash=pub.record_hash,
                                    record_type=pub.record_type, uscc=pub.uscc, authority=pub.authority, at=now,
@@ -137,6 +142,7 @@ async def withdraw(session: AsyncSession, pub: Publication, *, reason: str, requ
     pub.withdrawal_reason = reason
     pub.withdrawal_requested_on = requested_on
     pub.withdrawal_due_on = due
+    pub.withdrawal_due_provisional = due is not None and ours is not None and ours.provisional
     pub.withdrawn_late = late
     pub.withdraw_log_index = seq
     if due is not None:

@@ -1,5 +1,5 @@
 """Deadlines counted while 2027's holiday schedule was unknown are provisional, and are recomputed
-with the same rule once the schedule arrives: repair decisions and objection deadlines."""
+with the same rule once the schedule arrives: repair decisions and removals, objection deadlines."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from services.credit import service_repairs
 from services.credit.models import Objection, RepairApplication
 from services.credit.rules.objections import objection_deadlines
 from services.credit.rules.repair import repair_decision_deadline
@@ -68,5 +69,39 @@ async def test_provisional_deadlines_are_recomputed_when_2027_arrives(databases,
         o = (await c.get(f"/objections/{objection['id']}", headers=officer)).json()
         # 29 December stays (no longer waiting on 2027's notice); the decision moves past the holiday.
         assert (o["flag_due"], o["decide_due"], o["deadlines_provisional"]) == ("2026-12-29", "2027-01-07", False)
+        async with c.app.state.db.sessionmaker() as session:
+            assert await recompute_provisional_deadlines(session) == 0
+
+
+async def test_removal_deadline_of_an_approved_repair_is_recomputed_when_2027_arrives(
+        databases, authority, schedule, monkeypatch):  # noqa: F811
+    officer = authority.headers("scjgj", "credit_officer")
+    # Applied and approved on Tuesday 29 December 2026 (the service's today).
+    monkeypatch.setattr(service_repairs, "shanghai_today", lambda: date(2026, 12, 29))
+    async with service_client("credit", databases, authority) as c:
+        uscc = await register(c, authority)
+        r = await c.post(f"/subjects/{uscc}/records", json=penalty(days=400),
+                         headers=authority.headers("scjgj", "case_officer"))
+        assert r.status_code == 201, r.text
+        r = await c.post("/repairs", json={"uscc": uscc, "record_id": r.json()["id"], "applicant_name": "上海示例贸易有限公司",
+                                           "applicant_contact": "13800000000", "obligations_performed": True,
+                                           "harm_removed": True, "statement": "fine paid"})
+        assert r.status_code == 201, r.text
+        r = await c.post(f"/repairs/{r.json()['id']}/decision", json={"approve": True, "reason": "conditions met"},
+                         headers=officer)
+        assert r.status_code == 200, r.text
+        a = r.json()
+        # Weekends alone: 30, 31 December and Friday 1 January; decided within 10: 12 January.
+        assert (a["removal_due"], a["removal_due_provisional"]) == ("2027-01-01", True)
+        assert (a["decision_due"], a["decision_due_provisional"]) == ("2027-01-12", True)
+
+        schedule.publish_2027()  # New Year off 1-5 January 2027
+        async with c.app.state.db.sessionmaker() as session:
+            assert await recompute_provisional_deadlines(session) == 2  # the removal and the decision deadline
+            await session.commit()
+
+        a = (await c.get(f"/repairs/{a['id']}", headers=officer)).json()
+        assert (a["removal_due"], a["removal_due_provisional"]) == ("2027-01-06", False)
+        assert (a["decision_due"], a["decision_due_provisional"]) == ("2027-01-15", False)
         async with c.app.state.db.sessionmaker() as session:
             assert await recompute_provisional_deadlines(session) == 0

@@ -1,6 +1,7 @@
-"""A publication deadline counted while 2027's holiday schedule was unknown is provisional, and is
-recomputed with the same rule (`publication_due`) once the schedule arrives; whether the record was
-published late, and its efficiency fact, follow the new deadlines."""
+"""Publication and withdrawal deadlines counted while 2027's holiday schedule was unknown are
+provisional, and are recomputed with the same rules (`publication_due`, `withdrawal_due`) once the
+schedule arrives; whether the record was published (withdrawn) late, and its efficiency fact, follow
+the new deadlines."""
 
 from __future__ import annotations
 
@@ -58,5 +59,46 @@ async def test_provisional_publication_deadlines_are_recomputed_when_2027_arrive
         # With the holiday the credit sites' deadline is 11 January: published on time after all.
         assert await _state(c.app, pub.id) == (date(2027, 1, 28), date(2027, 1, 11), False, False,
                                                "penalty_published", date(2027, 1, 28), True)
+        async with c.app.state.db.sessionmaker() as session:
+            assert await recompute_provisional_deadlines(session) == 0
+
+
+async def test_credit_site_and_withdrawal_deadlines_are_recomputed_when_2027_arrives(databases, authority,
+                                                                                     schedule):  # noqa: F811
+    async with service_client("disclosure", databases, authority) as c:
+        async def key_made():
+            async with c.app.state.db.sessionmaker() as session:
+                return (await session.execute(select(SigningKey))).first() is not None
+        await wait_for(key_made, what="the signing key")
+
+        # A penalty decided on 28 December 2026 and published at once; revoked on Tuesday 29
+        # December, casework giving its own last day (weekends alone: Friday 1 January); the
+        # record leaves the public view on Wednesday 6 January.
+        async with c.app.state.db.sessionmaker() as session:
+            pub = await service.publish(session, records.from_decision(
+                decision(uscc(), "上海某某食品有限公司", decided_on=DECIDED)), now=datetime(2026, 12, 28, 2, tzinfo=UTC))
+            assert await service.withdraw_matching(
+                session, [pub.source_key], uscc=pub.uscc, reason="decision_revoked", requested_on=date(2026, 12, 29),
+                now=datetime(2027, 1, 6, 2, tzinfo=UTC), record_types=["penalty_decision"],
+                due_by=date(2027, 1, 1)) == 1
+            await session.commit()
+
+        async def state() -> tuple:
+            async with c.app.state.db.sessionmaker() as session:
+                p = await session.get(Publication, pub.id)
+                fact = (await session.execute(select(EfficiencyFact).where(
+                    EfficiencyFact.ref == pub.id, EfficiencyFact.metric == "withdrawal"))).scalar_one()
+                return (p.credit_site_due_on, p.credit_site_due_provisional, p.withdrawal_due_on,
+                        p.withdrawal_due_provisional, p.withdrawn_late, fact.due_on, fact.on_time)
+
+        assert await state() == (date(2027, 1, 6), True, date(2027, 1, 1), True, True, date(2027, 1, 1), False)
+
+        schedule.publish_2027()  # New Year off 1-5 January 2027
+        async with c.app.state.db.sessionmaker() as session:
+            assert await recompute_provisional_deadlines(session) == 2  # its publication and its withdrawal
+            await session.commit()
+
+        # Three working days from 29 December end on 6 January: withdrawn on time after all.
+        assert await state() == (date(2027, 1, 11), False, date(2027, 1, 6), False, False, date(2027, 1, 6), True)
         async with c.app.state.db.sessionmaker() as session:
             assert await recompute_provisional_deadlines(session) == 0
