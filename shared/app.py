@@ -18,12 +18,12 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import MetaData
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.auth import PermissionDenied, TokenVerifier, Unauthenticated, principal_dependency
@@ -32,6 +32,8 @@ from shared.bus.runtime import ServiceBus
 from shared.bus.tables import BusTables
 from shared.db import Database
 from shared.errors import PROBLEM_BASE, DomainError
+from shared.idempotency import (HEADER as IDEMPOTENCY_HEADER, KEY_IN_USE, IdempotencyMiddleware,
+                                IdempotentReplay, forget_expired_keys, is_key_race)
 from shared.ids import new_id
 from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -120,8 +122,14 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Unauthenticated, auth_error)
     app.add_exception_handler(PermissionDenied, auth_error)
 
+    @app.exception_handler(IdempotentReplay)
+    async def replay(request: Request, exc: IdempotentReplay) -> Response:
+        return exc.response()
+
     @app.exception_handler(DBAPIError)
     async def database_refused(request: Request, exc: DBAPIError) -> JSONResponse:
+        if isinstance(exc, IntegrityError) and is_key_race(request, exc):
+            return problem_response(409, "Conflict", KEY_IN_USE, slug="conflict")
         # PostgreSQL refuses NUL characters in text; the input is bad, not the server.
         if "invalid byte sequence" in str(exc.orig) or "0x00" in str(exc.orig):
             return problem_response(422, "Invalid request", "text must not contain NUL (\\u0000) characters",
@@ -270,6 +278,41 @@ class ServiceSpec:
     version: str = "1.0.0"
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+    "description": "Optional, recommended for retries: a unique key (e.g. a UUID) per intended change. "
+                   "Repeating a request with the same key returns the first answer (header "
+                   "`Idempotent-Replayed: true`) instead of doing it twice; the same key with a different "
+                   "request is refused (422). Keys are kept 24 hours per client.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+    "example": "0190b7e2-6a6e-7c1a-9d43-4f1b2a3c5d6e",
+}
+
+
+def _document_idempotency_key(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for ops in build().get("paths", {}).values():
+                if "post" in ops:
+                    ops["post"].setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+async def _forget_expired_idempotency_keys(app: FastAPI) -> None:
+    while True:
+        try:
+            async with app.state.db.sessionmaker() as session:
+                await forget_expired_keys(session, app.state.idempotency_table)
+                await session.commit()
+        except Exception:  # a missed sweep is retried at the next one
+            log.exception("sweeping expired idempotency keys failed")
+        await asyncio.sleep(3600)
+
+
 def make_verifier(settings: ServiceSettings) -> TokenVerifier:
     return TokenVerifier(
         jwks_path=None if settings.jwks_url else settings.jwks_file, jwks_url=settings.jwks_url or None,
@@ -293,7 +336,8 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
             bus = ServiceBus(s, db, spec.subscriptions)
             await bus.start()
             app.state.bus = bus
-        tasks = [asyncio.create_task(job(app), name=f"{spec.name}-{job.__name__}") for job in spec.background_jobs]
+        jobs = [*spec.background_jobs, _forget_expired_idempotency_keys]
+        tasks = [asyncio.create_task(job(app), name=f"{spec.name}-{job.__name__}") for job in jobs]
         log.info("%s started", spec.name)
         try:
             yield
@@ -321,8 +365,11 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
     verifier = make_verifier(s)
     app.state.verifier = verifier
     app.state.principal_dependency = principal_dependency(verifier)
+    app.state.idempotency_table = spec.bus_tables.idempotency
     install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware, table_of=lambda a: a.state.idempotency_table)
     app.add_middleware(RequestContextMiddleware, service=spec.name)
+    _document_idempotency_key(app)
     app.include_router(health_router({
         "database": _db_check, "bus": _bus_check, "migrations": _migration_check(spec.name),
     }))

@@ -11,12 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared import auth
 from shared.auth import Principal
 from shared.errors import Forbidden
+from shared.idempotency import claim_key, idempotency_key
 from shared.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request; the route commits (services never do), anything else rolls back."""
+    """One session per request; the route commits (services never do), anything else rolls back.
+
+    A POST carrying `Idempotency-Key` registers the key in this same session first, so the key
+    and the change commit together (see shared.idempotency)."""
     async with request.app.state.db.sessionmaker() as session:
+        table = getattr(request.app.state, "idempotency_table", None)
+        if table is not None and (key := idempotency_key(request)) is not None:
+            principal = await current_principal(request)
+            await claim_key(session, request, table, principal.client_id or "public", key)
         yield session
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from shared import merkle
+from shared.ids import new_id
 from supervision.synthetic import generate_subjects
 
 ADMIN = "scjgj-demo-admin"
@@ -246,7 +247,14 @@ class GoldenPath:
         r = await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/propose_decision", json={})
         if r.status_code not in (200, 409):
             expect(r)
-        decision = expect(await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid)), 201)
+        # Issued with an Idempotency-Key and sent again, as a department system retries after a
+        # timeout: the retry gets the first decision back, and no second one is issued.
+        once = {"Idempotency-Key": new_id()}
+        decision = expect(await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid),
+                                             headers=dict(once)), 201)
+        retry = await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid), headers=dict(once))
+        self.state[f"{key}_retry"] = {"status": retry.status_code, "id": expect(retry, 201)["id"],
+                                      "replayed": retry.headers.get("Idempotent-Replayed")}
         self.state[key] = decision
         did = decision["id"]
         expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/serve", json={}))

@@ -1,4 +1,4 @@
-"""The outbox and inbox tables every service carries in its own database."""
+"""The outbox, inbox and idempotency-key tables every service carries in its own database."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text, Index
 
 from shared.db import BigIntPK
+from shared.idempotency import define_idempotency_table
 
 
 @dataclass(frozen=True)
 class BusTables:
     outbox: Table
     inbox: Table
+    idempotency: Table
 
 
 def define_bus_tables(metadata: MetaData) -> BusTables:
@@ -28,7 +30,7 @@ def define_bus_tables(metadata: MetaData) -> BusTables:
         Column("occurred_at", DateTime(timezone=True), nullable=False),
         Column("data", Text, nullable=False),
         Column("traceparent", String(64)),
-        Column("sent_at", DateTime(timezone=True), index=True),
+        Column("sent_at", DateTime(timezone=True)),  # ix_outbox_unsent (sent_at, seq) serves every query
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text),
     )
@@ -42,4 +44,4 @@ def define_bus_tables(metadata: MetaData) -> BusTables:
         Column("processed_at", DateTime(timezone=True), nullable=False),
         PrimaryKeyConstraint("consumer", "event_id"),
     )
-    return BusTables(outbox=outbox, inbox=inbox)
+    return BusTables(outbox=outbox, inbox=inbox, idempotency=define_idempotency_table(metadata))

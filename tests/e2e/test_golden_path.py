@@ -76,6 +76,8 @@ async def test_golden_path_through_the_gateway(platform):
     assert path.state["refused_before_review"] == 409
     decision = await path.decide()
     assert decision["decision_number"]
+    # A retried POST with the same Idempotency-Key, through the gateway, replays the first answer.
+    assert path.state["decision_retry"] == {"status": 201, "id": decision["id"], "replayed": "true"}
 
     # Credit turns the decision into a record and regrades the subject.
     credit = await path.credit_record_and_grade()
