@@ -21,12 +21,12 @@ from services.casework.service_calendar import recompute_provisional_deadlines
 from services.casework.service_cases import new_lead
 from services.casework.service_clocks import flag_clocks
 from services.casework.service_common import today
-from services.casework.service_decisions import note_penalty_elsewhere
+from services.casework.service_decisions import note_penalty_elsewhere, note_penalty_withdrawn
 from services.casework.settings import CaseworkSettings
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
-from shared.contracts.credit import CreditRecordAdded, RiskAlerted
+from shared.contracts.credit import CreditRecordAdded, RecordWithdrawn, RiskAlerted
 from shared.contracts.inspection import ResultRecorded
 from shared.deadline_jobs import recompute_deadlines_job
 
@@ -71,15 +71,25 @@ async def on_credit_record(session: AsyncSession, event: Event) -> None:
                                  department=record.department, decided_on=record.decision_date)
 
 
+async def on_credit_record_withdrawn(session: AsyncSession, event: Event) -> None:
+    withdrawn = event.payload()
+    assert isinstance(withdrawn, RecordWithdrawn)
+    if withdrawn.kind != PENALTY_RECORD:
+        return
+    await note_penalty_withdrawn(session, uscc=withdrawn.uscc, decision_ref=withdrawn.source_ref or withdrawn.record_id,
+                                 department="", withdrawn_on=withdrawn.withdrawn_on)
+
+
 def subscriptions(settings: CaseworkSettings | None = None) -> list[Subscription]:
     settings = settings or CaseworkSettings()
     return [
         Subscription(durable="casework-inspection-leads", producer="inspection",
                      subjects=[ResultRecorded.event_type], handler=on_inspection_result),
         Subscription(durable="casework-credit", producer="credit",
-                     subjects=[RiskAlerted.event_type, CreditRecordAdded.event_type],
+                     subjects=[RiskAlerted.event_type, CreditRecordAdded.event_type, RecordWithdrawn.event_type],
                      handler=_by_type({RiskAlerted.event_type: on_risk_alert(settings.risk_alert_department),
-                                       CreditRecordAdded.event_type: on_credit_record})),
+                                       CreditRecordAdded.event_type: on_credit_record,
+                                       RecordWithdrawn.event_type: on_credit_record_withdrawn})),
     ]
 
 

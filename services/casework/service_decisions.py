@@ -114,6 +114,8 @@ def _shape(data: Any) -> None:
 
 async def _gate_facts(repo: CaseRepository, case: Case, fine: Decimal) -> tuple[CaseFacts, list[str]]:
     req = review_requirement(case, fine)
+    if not req.required:  # whether a review passed only matters where one is required (APL art. 58)
+        return CaseFacts(case.suspected_crime, False, False), req.reasons
     reviews = await repo.reviews_of(case.id)
     latest = reviews[-1] if reviews else None
     fact = ReviewFact(latest.reviewer_id or "", latest.status) if latest else None  # type: ignore[arg-type]
@@ -351,3 +353,16 @@ async def note_penalty_elsewhere(session: AsyncSession, *, uscc: str, decision_r
         return
     await repo.add(PriorPenalty(id=new_id(), uscc=uscc, decision_ref=decision_ref, department=department,
                                 decided_on=decided_on, source="credit", revoked=False))
+
+
+async def note_penalty_withdrawn(session: AsyncSession, *, uscc: str, decision_ref: str, department: str,
+                                 withdrawn_on: date) -> None:
+    """A penalty credit found wrong (objection upheld) no longer makes a later violation a repeat one.
+    When the withdrawal overtakes the record, a revoked row stands in for it, so the record that
+    follows is recognised by its reference and stays out of the count."""
+    repo = DecisionRepository(session)
+    if await repo.prior_penalty(uscc, decision_ref) is not None:
+        await repo.mark_prior_revoked(uscc, decision_ref)
+        return
+    await repo.add(PriorPenalty(id=new_id(), uscc=uscc, decision_ref=decision_ref, department=department,
+                                decided_on=withdrawn_on, source="credit", revoked=True))

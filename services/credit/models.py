@@ -111,6 +111,21 @@ class ListEntry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class DecisionRevocation(Base):
+    """A casework decision revoked or changed, kept so that a revocation that overtakes its decision on
+    the bus (a retry, a relay hiccup) is applied when the decision arrives."""
+
+    __tablename__ = "decision_revocations"
+
+    decision_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    decision_number: Mapped[str] = mapped_column(String(120), index=True)
+    department: Mapped[str] = mapped_column(String(32))
+    uscc: Mapped[str] = mapped_column(String(18))
+    kind: Mapped[str] = mapped_column(String(16))  # revoked | changed
+    revoked_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Commitment(Base):
     """A licence granted by notification and commitment, and the verification of the promise."""
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.credit.models import CreditRecord, ListEntry
+from services.credit.models import CreditRecord, DecisionRevocation, ListEntry
 
 # What the grading and risk rules read of a record (no text columns: bulk regrading is hot).
 FACT_COLUMNS = (CreditRecord.id, CreditRecord.uscc, CreditRecord.kind, CreditRecord.department, CreditRecord.decision_date,
@@ -78,6 +78,18 @@ class RecordRepository:
             found = await self.session.execute(_SOURCE_SEEN_IN, {"ref": source_ref, "kind": kind,
                                                                  "department": department})
         return found.first() is not None
+
+    async def revocation(self, decision_id: str) -> DecisionRevocation | None:
+        return await self.session.get(DecisionRevocation, decision_id)
+
+    async def revocation_of(self, decision_number: str, department: str) -> DecisionRevocation | None:
+        stmt = select(DecisionRevocation).where(DecisionRevocation.decision_number == decision_number,
+                                                DecisionRevocation.department == department)
+        return (await self.session.execute(stmt.limit(1))).scalar_one_or_none()
+
+    async def add_revocation(self, row: DecisionRevocation) -> None:
+        self.session.add(row)
+        await self.session.flush()
 
     async def active_of_matter(self, uscc: str, matter_code: str, kind: str) -> list[CreditRecord]:
         stmt = select(CreditRecord).where(CreditRecord.uscc == uscc, CreditRecord.matter_code == matter_code,

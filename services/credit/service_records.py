@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.credit.models import CreditRecord
+from services.credit.models import CreditRecord, DecisionRevocation
 from services.credit.repository import SubjectRepository
 from services.credit.repository_records import ListRepository, RecordRepository
 from services.credit.rules import facts as F
@@ -27,7 +27,7 @@ from shared.bus.outbox import add_event
 from shared.contracts.casework import DecisionIssued, DecisionRevoked
 from shared.contracts.credit import CreditRecordAdded
 from shared.contracts.inspection import ResultRecorded
-from shared.errors import NotFound, Unprocessable
+from shared.errors import Conflict, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.paging import decode_cursor, encode_cursor
 
@@ -85,6 +85,10 @@ async def add_record(session: AsyncSession, principal: Principal, uscc: str, dat
         raise Unprocessable.field("body.decision_date", "date.not_future", "a decision date cannot be in the future")
     if data.restriction_end is not None and data.restriction_end < data.decision_date:
         raise Unprocessable.field("body.restriction_end", "date.order", "a restriction cannot end before the decision")
+    # One record per source: the same decision may already have arrived from casework's events.
+    if data.source_ref and await RecordRepository(session).source_seen(data.source_ref, data.kind, department):
+        raise Conflict(f"a {data.kind} record of {department} with source {data.source_ref} is already on file",
+                       source_ref=data.source_ref)
     return await write_record(
         session, uscc=subject.uscc, kind=data.kind, department=department, decision_date=data.decision_date,
         matter_code=data.matter_code, legal_basis=data.legal_basis, summary=data.summary,
@@ -139,30 +143,48 @@ async def record_decision(session: AsyncSession, d: DecisionIssued) -> CreditRec
     kinds = [k for k in PENALTY_KINDS_BY_WEIGHT if k in d.penalty_kinds]
     penalty_kind = kinds[0] if kinds else (F.FINE if d.fine_amount else F.WARNING)
     severity = d.severity if d.severity in F.SEVERITIES else F.GENERAL
+    # A second lifelong ban while the party is on the list already leaves the open entry standing.
+    enters_list = d.lifelong_ban and not await ListRepository(session).open_entries(uscc, F.SERIOUS_DISHONESTY)
     record = await write_record(
         session, uscc=uscc, kind=F.PENALTY, department=d.department, decision_date=d.decided_on,
         matter_code=d.matter_code, legal_basis=d.legal_basis, summary=d.summary or d.violation_type,
         severity=severity, penalty_kind=penalty_kind, amount=d.fine_amount or None, source_ref=d.decision_number,
-        subject_name=d.party_name, regrade_now=not d.lifelong_ban)
-    if d.lifelong_ban:
+        subject_name=d.party_name, regrade_now=not enters_list)
+    if enters_list:
         await enter_list(session, uscc=uscc, list_kind=F.SERIOUS_DISHONESTY, reasons=["lifelong_industry_ban"],
                          department=d.department, entered_on=d.decided_on, source_ref=d.decision_number,
                          detail=f"decision {d.decision_number}: lifelong ban", subject_name=d.party_name)
+    revocation = await RecordRepository(session).revocation_of(d.decision_number, d.department)
+    if revocation is not None:  # the revocation overtook the decision: apply it now, as in order
+        await _apply_revocation(session, uscc=uscc, decision_number=d.decision_number, department=d.department,
+                                kind=revocation.kind, revoked_on=revocation.revoked_on)
     return record
 
 
 async def revoke_decision(session: AsyncSession, r: DecisionRevoked) -> int:
     """A revoked (or changed) decision no longer counts: its records are revoked, list entries it
     caused are exited, and the subject is regraded."""
+    repo = RecordRepository(session)
+    uscc = normalise_uscc(r.uscc)
+    # Kept even when the decision is on file: it may also come again under another event id.
+    if await repo.revocation(r.decision_id) is None:
+        await repo.add_revocation(DecisionRevocation(
+            decision_id=r.decision_id, decision_number=r.decision_number, department=r.department, uscc=uscc,
+            kind=r.kind, revoked_on=r.revoked_on, created_at=datetime.now(UTC)))
+    return await _apply_revocation(session, uscc=uscc, decision_number=r.decision_number, department=r.department,
+                                   kind=r.kind, revoked_on=r.revoked_on)
+
+
+async def _apply_revocation(session: AsyncSession, *, uscc: str, decision_number: str, department: str, kind: str,
+                            revoked_on: date) -> int:
     from services.credit.service_lists import exit_entry
 
-    uscc = normalise_uscc(r.uscc)
-    records = await RecordRepository(session).by_source(r.decision_number, F.PENALTY, r.department)
+    records = await RecordRepository(session).by_source(decision_number, F.PENALTY, department)
     for record in records:
         if record.status != "revoked":
-            record.status, record.status_on = "revoked", r.revoked_on
-    for entry in await ListRepository(session).by_source(r.decision_number):
-        await exit_entry(session, entry, exited_on=r.revoked_on, reason=f"decision {r.decision_number} {r.kind}",
+            record.status, record.status_on = "revoked", revoked_on
+    for entry in await ListRepository(session).by_source(decision_number):
+        await exit_entry(session, entry, exited_on=revoked_on, reason=f"decision {decision_number} {kind}",
                          regrade_now=False)
     await session.flush()
     await regrade(session, uscc)

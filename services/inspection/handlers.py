@@ -31,12 +31,12 @@ async def on_credit_object_event(session: AsyncSession, event: Event) -> None:
     payload = event.payload()
     repo = ListsRepository(session)
     if isinstance(payload, SubjectRegistered):  # SubjectUpdated is a subclass
-        obj = await service_lists.apply_subject(repo, payload)
+        obj = await service_lists.apply_subject(repo, payload, event.time)
         await service_results.complete_alert_tasks(PlansRepository(session), repo, obj)
     elif isinstance(payload, SubjectDeregistered):
         await service_lists.apply_deregistration(repo, payload)
     elif isinstance(payload, GradeChanged):
-        await service_lists.apply_grade(repo, payload)
+        await service_lists.apply_grade(repo, payload, event.time)
     elif isinstance(payload, ListEntered):
         await service_lists.apply_list_entry(repo, payload)
     elif isinstance(payload, ListExited):
@@ -48,7 +48,7 @@ async def on_risk_alert(session: AsyncSession, event: Event) -> None:
     payload = event.payload()
     assert isinstance(payload, RiskAlerted)
     lists = ListsRepository(session)
-    obj = await service_lists.apply_risk(lists, payload)
+    obj = await service_lists.apply_risk(lists, payload, event.time)
     await service_results.key_inspection_from_alert(PlansRepository(session), lists, payload, obj,
                                                     InspectionSettings().risk_alert_department)
 

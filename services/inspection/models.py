@@ -81,6 +81,11 @@ class InspectionObject(Base):
     # The inspectors of the latest inspection with a recorded result (rotation rule).
     last_inspector_ids: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When credit emitted the profile, grade and risk held here: events reordered on the bus (retries)
+    # never let an older one overwrite a newer one.
+    profile_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    grade_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    risk_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ListMembership(Base):

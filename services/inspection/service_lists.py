@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,7 @@ from shared.ids import new_id
 
 ITEM_FIELDS = ("name", "legal_basis", "method", "kind", "matter_code", "subject_types", "industries")
 INSPECTOR_FIELDS = ("name", "qualifications", "districts", "active", "interests")
+UNKNOWN, ACTIVE = "unknown", "active"  # a stub's status, a registered subject's
 
 
 # ---------------------------------------------------------------------- inspection items
@@ -109,16 +111,33 @@ async def _object_or_stub(repo: ListsRepository, uscc: str) -> InspectionObject:
     if obj is None:
         # A grade or list event ahead of the registration: keep it on a stub outside any population.
         obj = InspectionObject(uscc=uscc, name="", subject_type="", district="", industry_code="",
-                               status="unknown", red_list=False, abnormal_list=False,
+                               status=UNKNOWN, red_list=False, abnormal_list=False,
                                serious_dishonesty_list=False, updated_at=now())
         await repo.add(obj)
     return obj
 
 
-async def apply_subject(repo: ListsRepository, p: SubjectRegistered) -> InspectionObject:
+def _utc(at: datetime | None) -> datetime | None:
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at  # SQLite drops the zone
+
+
+def _not_older(at: datetime | None, held: datetime | None) -> bool:
+    """Whether an event emitted at `at` may replace what was emitted at `held` (unknown times may)."""
+    return at is None or held is None or _utc(at) >= _utc(held)
+
+
+async def apply_subject(repo: ListsRepository, p: SubjectRegistered, at: datetime | None = None) -> InspectionObject:
     obj = await _object_or_stub(repo, p.uscc)
+    if not _not_older(at, obj.profile_at):
+        return obj  # an older profile delivered late (a retry) never overwrites a newer one
     obj.name, obj.subject_type, obj.district = p.name, p.subject_type, p.district
-    obj.industry_code, obj.status, obj.updated_at = p.industry_code, p.status, now()
+    obj.industry_code, obj.updated_at, obj.profile_at = p.industry_code, now(), at or obj.profile_at
+    # Credit never brings a deregistered or revoked subject back: a profile handled after the
+    # deregistration (a retry reordered them) leaves the subject ended.
+    if obj.status in (UNKNOWN, ACTIVE):
+        obj.status = p.status
+    if obj.grade is None and p.grade is not None:
+        obj.grade = p.grade  # the grade at registration; any grade change (dated) replaces it
     await repo.session.flush()
     return obj
 
@@ -129,19 +148,23 @@ async def apply_deregistration(repo: ListsRepository, p: SubjectDeregistered) ->
     await repo.session.flush()
 
 
-async def apply_grade(repo: ListsRepository, p: GradeChanged) -> None:
+async def apply_grade(repo: ListsRepository, p: GradeChanged, at: datetime | None = None) -> None:
     obj = await _object_or_stub(repo, p.uscc)
-    if obj.grade_as_of is not None and p.as_of < obj.grade_as_of:
-        return  # an older grade arriving late never overwrites a newer one
-    obj.grade, obj.grade_as_of, obj.updated_at = p.grade, p.as_of, now()
+    if obj.grade_as_of is not None and (p.as_of < obj.grade_as_of or (
+            p.as_of == obj.grade_as_of and not _not_older(at, obj.grade_at))):
+        return  # an older grade arriving late never overwrites a newer one (same day: the later emitted wins)
+    obj.grade, obj.grade_as_of, obj.grade_at, obj.updated_at = p.grade, p.as_of, at, now()
     await repo.session.flush()
 
 
 async def apply_list_entry(repo: ListsRepository, p: ListEntered) -> None:
     obj = await _object_or_stub(repo, p.uscc)
-    if await repo.membership(p.entry_id) is None:
+    entry = await repo.membership(p.entry_id)
+    if entry is None:
         await repo.add(ListMembership(entry_id=p.entry_id, uscc=p.uscc, list_kind=p.list_kind,
                                       entered_on=p.entered_on))
+    else:  # the exit came first and guessed the entry from itself: the entry knows better
+        entry.list_kind, entry.entered_on = p.list_kind, p.entered_on
     await _refresh_list_flags(repo, obj)
 
 
@@ -164,9 +187,11 @@ async def _refresh_list_flags(repo: ListsRepository, obj: InspectionObject) -> N
     await repo.session.flush()
 
 
-async def apply_risk(repo: ListsRepository, p: RiskAlerted) -> InspectionObject:
+async def apply_risk(repo: ListsRepository, p: RiskAlerted, at: datetime | None = None) -> InspectionObject:
     obj = await _object_or_stub(repo, p.uscc)
-    obj.risk_level, obj.risk_score, obj.updated_at = p.level, Decimal(str(p.score)), now()
+    if not _not_older(at, obj.risk_at):
+        return obj  # an older alert delivered late keeps its task but not the level
+    obj.risk_level, obj.risk_score, obj.risk_at, obj.updated_at = p.level, Decimal(str(p.score)), at, now()
     await repo.session.flush()
     return obj
 

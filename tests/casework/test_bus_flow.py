@@ -20,7 +20,7 @@ from shared.contracts.casework import (
     DecisionIssued,
     DecisionRevoked,
 )
-from shared.contracts.credit import CreditRecordAdded, RiskAlerted
+from shared.contracts.credit import CreditRecordAdded, RecordWithdrawn, RiskAlerted
 from shared.contracts.inspection import ResultRecorded
 from shared.ids import new_id
 from shared.workdays import working_deadline
@@ -190,3 +190,50 @@ async def test_leads_from_inspection_results_and_risk_alerts_and_penalties_elsew
             await wait_for(not_first, what="the credit penalty in the read model")
     finally:
         await nc.close()
+
+
+async def test_a_penalty_credit_withdrew_no_longer_counts_against_first_offence(databases, authority, nats_server):
+    who = Callers(authority)
+    nc = await nats.connect(nats_server.url)
+    js = nc.jetstream()
+
+    async def first_offence(c, uscc: str) -> bool:
+        rec = ok(await c.post("/discretion/food_labelling/recommendation",
+                              json={"uscc": uscc, "corrected_promptly": True, "harm": "minor"}, headers=who.officer))
+        return rec["first_offence"]
+
+    def penalty_of(uscc: str, ref: str) -> tuple[CreditRecordAdded, RecordWithdrawn]:
+        record_id = new_id()
+        return (CreditRecordAdded(record_id=record_id, uscc=uscc, subject_name="乙公司", kind="penalty",
+                                  department="yjj", decision_date=today(), source_ref=ref),
+                RecordWithdrawn(record_id=record_id, uscc=uscc, kind="penalty", source_ref=ref,
+                                reason="objection upheld", withdrawn_on=today()))
+
+    try:
+        async with service_client("casework", databases, authority, nats_server.url) as c:
+            added, withdrawn = penalty_of(USCC_B, "沪药监罚〔2026〕11号")
+            await _publish(js, "credit", added)
+            await wait_for(lambda: _negated(first_offence(c, USCC_B)), what="the penalty counted")
+            await _publish(js, "credit", withdrawn)
+            await wait_for(lambda: first_offence(c, USCC_B), what="the withdrawn penalty no longer counted")
+            # Reversed: the withdrawal first, then the record it withdraws.
+            added, withdrawn = penalty_of(USCC_C, "沪药监罚〔2026〕12号")
+            await _publish(js, "credit", withdrawn)
+            await wait_for(lambda: _handled(c, 3), what="the early withdrawal handled")
+            await _publish(js, "credit", added)
+            await wait_for(lambda: _handled(c, 4), what="the record handled")
+            assert await first_offence(c, USCC_C) is True
+    finally:
+        await nc.close()
+
+
+async def _negated(check) -> bool:
+    return not await check
+
+
+async def _handled(c, n: int) -> bool:
+    from sqlalchemy import func, select
+
+    inbox = c.app.state.db.inbox_table
+    async with c.app.state.db.sessionmaker() as s:
+        return (await s.execute(select(func.count()).select_from(inbox))).scalar_one() >= n

@@ -83,6 +83,50 @@ async def test_lifelong_ban_decision_then_revocation(databases, authority, nats_
         assert grades == [("A", "D"), ("D", "A")]
 
 
+async def test_a_second_lifelong_ban_is_recorded_while_the_list_entry_stands(databases, authority, nats_server):
+    async with service_client("credit", databases, authority, nats_server.url) as c:
+        h = authority.headers("scjgj", "credit_officer")
+        uscc = await register(c, authority)
+        numbers = ["沪市监处〔2026〕521号", "沪市监处〔2026〕522号"]
+        for number in numbers:
+            await publish(nats_server.url, "casework", decision(uscc, number, lifelong_ban=True,
+                                                                penalty_kinds=["fine", "employment_restriction"]))
+
+        async def both_penalties():
+            items = (await c.get(f"/subjects/{uscc}/records", params={"kind": "penalty"}, headers=h)).json()["items"]
+            return items if len(items) == 2 else None
+
+        penalties = await wait_for(both_penalties, what="both decisions on file (none dead-lettered)")
+        assert sorted(r["source_ref"] for r in penalties) == numbers
+        entries = (await c.get("/lists/serious_dishonesty/entries", params={"uscc": uscc})).json()["items"]
+        assert [e["source_ref"] for e in entries] == [numbers[0]]
+        assert (await c.get(f"/subjects/{uscc}")).json()["grade"] == "D"
+
+
+async def test_a_department_cannot_file_a_decision_the_bus_already_recorded(databases, authority, nats_server):
+    async with service_client("credit", databases, authority, nats_server.url) as c:
+        h = authority.headers("scjgj", "credit_officer")
+        uscc = await register(c, authority)
+        number = "沪市监处〔2026〕530号"
+        await publish(nats_server.url, "casework", decision(uscc, number))
+
+        async def on_file():
+            items = (await c.get(f"/subjects/{uscc}/records", params={"kind": "penalty"}, headers=h)).json()["items"]
+            return items or None
+
+        await wait_for(on_file, what="the decision's record")
+        body = {"kind": "penalty", "matter_code": "scjgj-001", "legal_basis": "Food Safety Law art. 135",
+                "decision_date": days_ago(3), "severity": "serious", "penalty_kind": "fine", "amount": "200000.00",
+                "source_ref": number}
+        refused = await c.post(f"/subjects/{uscc}/records", json=body, headers=h)
+        assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
+        assert number in refused.json()["detail"]
+        other = await c.post(f"/subjects/{uscc}/records", json=body | {"source_ref": "沪市监处〔2026〕531号"}, headers=h)
+        assert other.status_code == 201
+        penalties = (await c.get(f"/subjects/{uscc}/records", params={"kind": "penalty"}, headers=h)).json()["items"]
+        assert sorted(r["source_ref"] for r in penalties) == [number, "沪市监处〔2026〕531号"]
+
+
 async def test_inspection_results_and_not_found_at_address(databases, authority, nats_server):
     async with service_client("credit", databases, authority, nats_server.url) as c:
         h = authority.headers("scjgj", "credit_officer")
@@ -124,3 +168,50 @@ async def test_a_decision_before_registration_counts_once_registered(databases, 
         subject = (await c.get(f"/subjects/{uscc}")).json()
         assert subject["grade"] == "B"
         assert (await outbox_events(c, "sup.credit.subject.registered", uscc))[0]["grade"] == "B"
+
+
+async def _handled(c, n: int) -> None:
+    """Wait until the service's consumers have handled n events (the inbox has n rows)."""
+    from sqlalchemy import func, select
+
+    async def count() -> bool:
+        async with c.app.state.db.sessionmaker() as s:
+            inbox = c.app.state.db.inbox_table
+            return (await s.execute(select(func.count()).select_from(inbox))).scalar_one() >= n
+
+    await wait_for(count, what=f"{n} events handled")
+
+
+async def _credit_state(c, authority, uscc: str) -> dict:
+    h = authority.headers("scjgj", "credit_officer")
+    subject = (await c.get(f"/subjects/{uscc}")).json()
+    records = (await c.get(f"/subjects/{uscc}/records", headers=h)).json()["items"]
+    entries = (await c.get("/lists/serious_dishonesty/entries",
+                           params={"uscc": uscc, "include_exited": "true"})).json()["items"]
+    grades = [(e["previous_grade"], e["grade"]) for e in await outbox_events(c, "sup.credit.grade.changed", uscc)]
+    return {"grade": subject["grade"], "lists": subject["lists"], "grade_events": grades,
+            "records": sorted((r["kind"], r["status"]) for r in records),
+            "entries": sorted((e["reason"], e["exited_on"] is not None) for e in entries)}
+
+
+async def test_a_revocation_that_overtakes_its_decision_is_applied_when_the_decision_arrives(
+        databases, authority, nats_server):
+    async with service_client("credit", databases, authority, nats_server.url) as c:
+        states = []
+        for n, reversed_order in enumerate((False, True)):
+            uscc = await register(c, authority)
+            issued = decision(uscc, f"沪市监处〔2026〕{610 + n}号", lifelong_ban=True,
+                              penalty_kinds=["fine", "employment_restriction"])
+            revocation = DecisionRevoked(decision_id=issued.decision_id, decision_number=issued.decision_number,
+                                         uscc=uscc, department="scjgj", reason="annulled", revoked_on=days_ago(0))
+            first, second = (revocation, issued) if reversed_order else (issued, revocation)
+            # One at a time: the second is sent only once the first is handled, so the order is the one named.
+            await publish(nats_server.url, "casework", first)
+            await _handled(c, 2 * n + 1)
+            await publish(nats_server.url, "casework", second)
+            await _handled(c, 2 * n + 2)
+            states.append(await _credit_state(c, authority, uscc))
+        in_order, reversed_state = states
+        assert in_order["records"] == [("penalty", "revoked"), ("serious_entry", "active"), ("serious_exit", "active")]
+        assert in_order["lists"] == [] and in_order["entries"] == [("lifelong_industry_ban", True)]
+        assert reversed_state == in_order

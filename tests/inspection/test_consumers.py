@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Self
 
 import nats
@@ -40,9 +40,9 @@ class CreditBus:
     async def __aexit__(self, *exc) -> None:
         await self.nc.close()
 
-    async def publish(self, model, event_id: str | None = None) -> None:
+    async def publish(self, model, event_id: str | None = None, at: datetime | None = None) -> None:
         e = Event(id=event_id or new_id(), type=model.event_type, version=model.event_version,
-                  source="/supervision/credit", time=datetime.now(UTC), data=model.model_dump(mode="json"))
+                  source="/supervision/credit", time=at or datetime.now(UTC), data=model.model_dump(mode="json"))
         await self.js.publish(e.nats_subject, e.body(), headers=e.headers())
 
 
@@ -78,6 +78,28 @@ async def test_credit_events_keep_the_object_database(databases, authority, nats
         await bus.publish(SubjectDeregistered(uscc=code, status="deregistered", effective_on=date(2026, 7, 1)))
         await wait_for(lambda: _is(obj, lambda o: o["lists"] == [] and o["status"] == "deregistered"))
         assert (await c.get(f"/objects/{code}")).status_code == 403  # departments only
+
+
+async def test_the_grade_at_registration_counts_until_a_grade_change(databases, authority, nats_server):
+    code = uscc(710)
+    async with service_client("inspection", databases, authority, nats_server.url) as c, CreditBus(nats_server.url) as bus:
+        h = authority.headers("zjw", "inspector")
+
+        async def obj():
+            r = await c.get(f"/objects/{code}", headers=h)
+            return r.json() if r.status_code == 200 else None
+
+        await bus.publish(SubjectRegistered(uscc=code, name="Graded Ltd", subject_type="enterprise",
+                                            district="310104", industry_code="H6210", grade="B"))
+        await wait_for(lambda: _is(obj, lambda o: o["status"] == "active"), what="registration")
+        assert (await obj())["grade"] == "B"
+        await bus.publish(GradeChanged(uscc=code, grade="D", score=30.0, rule_set_version="g-2026",
+                                       as_of=date(2026, 3, 1)))
+        await wait_for(lambda: _is(obj, lambda o: o["grade"] == "D"), what="grade change")
+        await bus.publish(SubjectUpdated(uscc=code, name="Graded Ltd", subject_type="enterprise",
+                                         district="310104", industry_code="H6210", grade="B"))
+        await wait_for(_consumed(c, 3), what="update handled")
+        assert (await obj())["grade"] == "D"  # a profile update never resets a dated grade
 
 
 async def test_risk_alert_opens_one_key_task_with_its_reason(databases, authority, nats_server):
@@ -134,6 +156,61 @@ async def test_alert_that_overtakes_the_registration_gets_its_items_when_the_pro
                                             district="310104", industry_code="C1391"))
         await wait_for(lambda: _is(tasks, lambda t: t[0]["item_ids"]), what="items chosen")
         assert [t["item_ids"] for t in await tasks()] == [[key["id"]]]
+
+
+async def test_object_events_delivered_in_reverse_leave_the_same_object_as_in_order(
+        databases, authority, nats_server):
+    """Credit emits a subject's events from separate transactions; a retry can hand them over in any
+    order. Each event is sent only once the one before it is handled, so the order is the one named."""
+    start = datetime.now(UTC)
+    async with service_client("inspection", databases, authority, nats_server.url) as c, CreditBus(nats_server.url) as bus:
+        h = authority.headers("scjgj", "admin")
+        handled = 0
+        finals = []
+        for n, reverse in enumerate((False, True)):
+            code = uscc(900 + n)
+            day = date(2026, 3, 1)
+            profile = {"uscc": code, "subject_type": "enterprise", "industry_code": "H6210"}
+            events = [
+                SubjectUpdated(name="Harbour Catering Ltd", district="310104", **profile),
+                SubjectUpdated(name="Harbour Catering Group", district="310105", **profile),
+                SubjectDeregistered(uscc=code, status="deregistered", effective_on=date(2026, 7, 1)),
+                ListEntered(entry_id=f"E-{n}", uscc=code, subject_name="x", list_kind="abnormal", reason="address",
+                            basis="rules", department="scjgj", entered_on=date(2026, 2, 1)),
+                ListExited(entry_id=f"E-{n}", uscc=code, subject_name="x", list_kind="abnormal", reason="fixed",
+                           department="scjgj", exited_on=date(2026, 5, 1)),
+                GradeChanged(uscc=code, grade="B", score=80.0, rule_set_version="g-2026", as_of=day),
+                GradeChanged(uscc=code, grade="C", score=65.0, rule_set_version="g-2026", as_of=day),
+                RiskAlerted(alert_id=f"R1-{n}", uscc=code, subject_name="x", score=71.0, level="medium",
+                            reasons=["complaints"], model_version="risk-1", as_of=day),
+                RiskAlerted(alert_id=f"R2-{n}", uscc=code, subject_name="x", score=90.0, level="high",
+                            reasons=["fraud"], model_version="risk-1", as_of=day),
+            ]
+            stamped = [(e, start + timedelta(seconds=i + 1)) for i, e in enumerate(events)]
+            registration = SubjectRegistered(name="Harbour Catering", district="310104", **profile)
+            for payload, at in [(registration, start)] + (stamped[::-1] if reverse else stamped):
+                await bus.publish(payload, at=at)
+                handled += 1
+                await wait_for(_consumed(c, handled), what=f"event {handled} handled")
+            obj = (await c.get(f"/objects/{code}", headers=h)).json()
+            tasks = (await c.get("/tasks", params={"kind": "key", "uscc": code}, headers=h)).json()["items"]
+            finals.append(({k: v for k, v in obj.items() if k != "uscc"}, await _memberships(c, code), len(tasks)))
+        in_order, reversed_state = finals
+        obj, memberships, tasks = in_order
+        assert (obj["name"], obj["district"], obj["status"]) == ("Harbour Catering Group", "310105", "deregistered")
+        assert (obj["grade"], obj["risk_level"], obj["lists"]) == ("C", "high", [])
+        assert memberships == [("abnormal", "2026-02-01", "2026-05-01")] and tasks == 2
+        assert reversed_state == in_order
+
+
+async def _memberships(c, code: str) -> list[tuple[str, str, str | None]]:
+    from sqlalchemy import select
+
+    from services.inspection.models import ListMembership
+
+    async with c.app.state.db.sessionmaker() as s:
+        rows = (await s.execute(select(ListMembership).where(ListMembership.uscc == code))).scalars()
+        return sorted((m.list_kind, m.entered_on.isoformat(), m.exited_on and m.exited_on.isoformat()) for m in rows)
 
 
 def _consumed(c, n: int):
