@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import auth
@@ -28,11 +29,33 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def begin_snapshot(session: AsyncSession) -> None:
+    """Make every statement of this session's transaction see one snapshot of the database.
+
+    PostgreSQL's default (read committed) gives each statement its own snapshot, so a page built
+    from several queries could mix data from before and after a concurrent commit (a subject's
+    lists from after, its grade from before). REPEATABLE READ fixes the snapshot at the first
+    statement; on SQLite (WAL) an explicit BEGIN does the same. For reads only: a write in such
+    a transaction could fail with a serialization error."""
+    if session.bind.dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    else:
+        await session.execute(text("BEGIN"))
+
+
+async def get_snapshot_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per read-only request, reading one consistent snapshot (see begin_snapshot)."""
+    async with request.app.state.db.sessionmaker() as session:
+        await begin_snapshot(session)
+        yield session
+
+
 async def current_principal(request: Request) -> Principal:
     return await request.app.state.principal_dependency(request)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SnapshotSessionDep = Annotated[AsyncSession, Depends(get_snapshot_session)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 

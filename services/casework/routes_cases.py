@@ -38,7 +38,14 @@ from services.casework.schemas import (
 )
 from shared.app import problem_responses
 from shared.paging import decode_cursor, encode_cursor
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter()
 READ = problem_responses(403, 404, 422)
@@ -61,7 +68,7 @@ async def create_lead(body: LeadCreate, session: SessionDep, principal: Principa
                         "running statutory clock (filing, decision, service, payment) is past its last day; "
                         "`clock=due_soon` those within the configured days of it.",
             responses=problem_responses(403, 422))
-async def list_cases(session: SessionDep, principal: PrincipalDep, request: Request,
+async def list_cases(session: SnapshotSessionDep, principal: PrincipalDep, request: Request,
                      clock: Annotated[Literal["overdue", "due_soon"] | None, Query(description="Filter by clock")] = None,
                      state: Annotated[CaseState | None, Query(description="Filter by state")] = None,
                      limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> CasePage:
@@ -74,7 +81,7 @@ async def list_cases(session: SessionDep, principal: PrincipalDep, request: Requ
 @router.get("/cases/{case_id}", tags=["cases"], summary="Read a case",
             description="The case, the actions its state allows and its running clock. Readable by the "
                         "handling department and auditors; another department gets 403.", responses=READ)
-async def get_case(case_id: CaseId, session: SessionDep, principal: PrincipalDep, request: Request,
+async def get_case(case_id: CaseId, session: SnapshotSessionDep, principal: PrincipalDep, request: Request,
                    response: Response) -> CaseOut:
     case = await service_cases.get_case(session, principal, case_id)
     response.headers["ETag"] = case_etag(case)
@@ -94,7 +101,7 @@ async def update_case(case_id: CaseId, body: CasePatch, session: SessionDep, pri
 
 @router.get("/cases/{case_id}/evidence", tags=["cases"], summary="List the evidence of a case",
             responses=READ)
-async def list_evidence(case_id: CaseId, session: SessionDep, principal: PrincipalDep) -> list[EvidenceOut]:
+async def list_evidence(case_id: CaseId, session: SnapshotSessionDep, principal: PrincipalDep) -> list[EvidenceOut]:
     items = await service_cases.list_evidence(session, principal, case_id)
     return [EvidenceOut.model_validate(e, from_attributes=True) for e in items]
 
@@ -102,7 +109,7 @@ async def list_evidence(case_id: CaseId, session: SessionDep, principal: Princip
 @router.get("/cases/{case_id}/history", tags=["record"], summary="Page through the whole-process record",
             description="Every action on the case: who (client, department, roles), when, what, attachment "
                         "hashes. Append-only.", responses=READ)
-async def case_history(case_id: CaseId, session: SessionDep, principal: PrincipalDep,
+async def case_history(case_id: CaseId, session: SnapshotSessionDep, principal: PrincipalDep,
                        limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> HistoryPage:
     position = decode_cursor(cursor) or {}
     seq = position.get("seq")
@@ -117,7 +124,7 @@ async def case_history(case_id: CaseId, session: SessionDep, principal: Principa
                         "`text` or `html`.",
             responses={**READ, 200: {"content": {"application/json": {}, "text/plain": {}, "text/html": {}},
                                      "description": "The record"}})
-async def case_record(case_id: CaseId, session: SessionDep, principal: PrincipalDep,
+async def case_record(case_id: CaseId, session: SnapshotSessionDep, principal: PrincipalDep,
                       format: Literal["json", "text", "html"] = "json") -> Response:
     doc = await service_record.case_record(session, principal, case_id)
     if format == "text":
@@ -132,7 +139,7 @@ async def case_record(case_id: CaseId, session: SessionDep, principal: Principal
 
 @router.get("/reviews", tags=["legal reviews"], summary="List legal reviews of the department",
             responses=problem_responses(403, 422))
-async def list_reviews(session: SessionDep, principal: PrincipalDep,
+async def list_reviews(session: SnapshotSessionDep, principal: PrincipalDep,
                        status: Literal["pending", "passed", "rejected"] | None = None,
                        limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> ReviewPage:
     items = await service_reviews.list_reviews(session, principal, status, after_id(cursor), limit)
@@ -140,7 +147,7 @@ async def list_reviews(session: SessionDep, principal: PrincipalDep,
 
 
 @router.get("/reviews/{review_id}", tags=["legal reviews"], summary="Read a legal review", responses=READ)
-async def get_review(review_id: ReviewId, session: SessionDep, principal: PrincipalDep) -> ReviewOut:
+async def get_review(review_id: ReviewId, session: SnapshotSessionDep, principal: PrincipalDep) -> ReviewOut:
     return review_out(await service_reviews.get_review(session, principal, review_id))
 
 

@@ -25,7 +25,14 @@ from services.casework.schemas_complaints import (
 )
 from shared.app import problem_responses
 from shared.paging import etag_for
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter(tags=["complaints"])
 WRITE = problem_responses(403, 404, 409, 422)
@@ -65,7 +72,7 @@ async def submit_complaint(body: ComplaintCreate, session: SessionDep, principal
 @router.get("/complaints", summary="List complaints",
             description="Case officers: their department's; the hotline: those it filed; auditors: all. Never the "
                         "sender.", responses=problem_responses(403, 422))
-async def list_complaints(session: SessionDep, principal: PrincipalDep,
+async def list_complaints(session: SnapshotSessionDep, principal: PrincipalDep,
                           status: Literal["received", "accepted", "refused"] | None = None,
                           limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> ComplaintPage:
     items = await service_complaints.list_complaints(session, principal, status, after_id(cursor), limit)
@@ -75,7 +82,7 @@ async def list_complaints(session: SessionDep, principal: PrincipalDep,
 @router.get("/complaints/{complaint_id}", summary="Read a complaint",
             description="`sender` is filled only for case officers of the handling department.",
             responses=problem_responses(403, 404, 422))
-async def get_complaint(complaint_id: ComplaintId, session: SessionDep, principal: PrincipalDep) -> ComplaintOut:
+async def get_complaint(complaint_id: ComplaintId, session: SnapshotSessionDep, principal: PrincipalDep) -> ComplaintOut:
     c, sender = await service_complaints.get(session, principal, complaint_id)
     return complaint_out(c, sender)
 

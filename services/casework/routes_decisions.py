@@ -21,7 +21,14 @@ from services.casework.schemas_decisions import (
 )
 from shared.app import problem_responses
 from shared.paging import etag_for
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter()
 WRITE = problem_responses(403, 404, 409, 422)
@@ -48,7 +55,7 @@ async def issue_decision(body: DecisionCreate, session: SessionDep, principal: P
 
 @router.get("/decisions", tags=["decisions"], summary="List the department's decisions",
             responses=problem_responses(403, 422))
-async def list_decisions(session: SessionDep, principal: PrincipalDep, uscc: Annotated[USCC | None, Query()] = None,
+async def list_decisions(session: SnapshotSessionDep, principal: PrincipalDep, uscc: Annotated[USCC | None, Query()] = None,
                          limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> DecisionPage:
     items = await service_decisions.list_decisions(session, principal, uscc, after_id(cursor), limit)
     return DecisionPage(items=[decision_out(d) for d in items], next_cursor=next_cursor(items, limit))
@@ -56,7 +63,7 @@ async def list_decisions(session: SessionDep, principal: PrincipalDep, uscc: Ann
 
 @router.get("/decisions/{decision_id}", tags=["decisions"], summary="Read a decision",
             responses=problem_responses(403, 404, 422))
-async def get_decision(decision_id: DecisionId, session: SessionDep, principal: PrincipalDep,
+async def get_decision(decision_id: DecisionId, session: SnapshotSessionDep, principal: PrincipalDep,
                        response: Response) -> DecisionOut:
     d = await service_decisions.get_decision(session, principal, decision_id)
     out = decision_out(d)
@@ -100,7 +107,7 @@ async def revoke_decision(decision_id: DecisionId, body: Revoke, session: Sessio
                         "benchmark is published (APL art. 34). With `uscc`, department callers get the first-"
                         "offence fact from the service's record of decisions.",
             responses=problem_responses(422))
-async def recommend_penalty(violation_type: ViolationType, session: SessionDep, principal: PrincipalDep,
+async def recommend_penalty(violation_type: ViolationType, session: SnapshotSessionDep, principal: PrincipalDep,
                             facts: Annotated[RecommendationRequest, Query()]) -> RecommendationOut:
     out = await service_decisions.recommendation(session, principal, violation_type, facts, facts.uscc, facts.as_of)
     return RecommendationOut(**out)

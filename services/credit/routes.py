@@ -37,7 +37,14 @@ from shared.auth import Principal
 from shared.errors import Unprocessable
 from shared.identifiers import mask_resident_id
 from shared.paging import etag_for
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 TAGS: list[dict[str, str]] = [
     {"name": "subjects", "description": "Registry of market participants by USCC, with bulk import"},
@@ -91,7 +98,7 @@ async def register_subject(body: SubjectCreate, session: SessionDep, principal: 
                         "identity number is masked unless the caller is a department credit_officer or auditor.",
             responses=problem_responses(422))
 async def search_subjects(
-    session: SessionDep, principal: PrincipalDep,
+    session: SnapshotSessionDep, principal: PrincipalDep,
     uscc: Annotated[str | None, Query(max_length=18, examples=[USCC_EXAMPLE])] = None,
     name: Annotated[str | None, Query(min_length=1, max_length=100, description="name fragment", examples=["示例"])] = None,
     district: Annotated[str | None, Query(max_length=64, examples=["310101"])] = None,
@@ -111,7 +118,7 @@ async def search_subjects(
 @router.get("/subjects/{uscc}", summary="Read a subject", response_model=SubjectOut,
             description="One subject with its current grade and lists. Carries an ETag; send If-None-Match "
                         "for a 304.", responses=problem_responses(404, 422))
-async def get_subject(uscc: UsccPath, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+async def get_subject(uscc: UsccPath, request: Request, session: SnapshotSessionDep, principal: PrincipalDep) -> Response:
     from services.credit.service import subject_or_404
 
     out = await _one(session, await subject_or_404(session, uscc), principal)

@@ -29,7 +29,14 @@ from services.credit.schemas_cases import (
 from services.credit.service import require_role, shanghai_today
 from shared.app import problem_responses
 from shared.auth import Principal
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter()
 Id = Annotated[str, Path(max_length=36, examples=["01935c2e-8a4b-7c3d-9e2f-123456789abc"])]
@@ -66,7 +73,7 @@ async def grant_on_commitment(body: CommitmentCreate, session: SessionDep, princ
             description="The department's commitments (auditors: all), with overdue flags.",
             responses=problem_responses(403, 422))
 async def list_commitments(
-    session: SessionDep, principal: PrincipalDep,
+    session: SnapshotSessionDep, principal: PrincipalDep,
     uscc: Annotated[str | None, Query(max_length=18, examples=[USCC_EXAMPLE])] = None,
     status: Literal["pending_verification", "kept", "rectifying", "rectified", "revoked"] | None = None,
     limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None,
@@ -78,7 +85,7 @@ async def list_commitments(
 
 @router.get("/commitments/{commitment_id}", tags=["commitments"], summary="Read a commitment",
             responses=problem_responses(403, 404))
-async def get_commitment(commitment_id: Id, session: SessionDep, principal: PrincipalDep) -> CommitmentOut:
+async def get_commitment(commitment_id: Id, session: SnapshotSessionDep, principal: PrincipalDep) -> CommitmentOut:
     require_role(principal, *commitments.COMMITMENT_ROLES, "auditor")
     return commitment_out(await commitments.get(session, commitment_id))
 
@@ -150,7 +157,7 @@ async def apply_for_repair(body: RepairCreate, session: SessionDep, principal: P
 @router.get("/repairs", tags=["repairs"], summary="List repair applications",
             description="The department's applications (auditors: all); `overdue` flags pending ones past the "
                         "10-working-day deadline.", responses=problem_responses(403, 422))
-async def list_repairs(session: SessionDep, principal: PrincipalDep,
+async def list_repairs(session: SnapshotSessionDep, principal: PrincipalDep,
                        status: Literal["pending", "approved", "rejected"] | None = None, overdue: bool = False,
                        limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> RepairPage:
     items, next_cursor = await repairs.list_repairs(session, principal, status=status, overdue=overdue,
@@ -160,7 +167,7 @@ async def list_repairs(session: SessionDep, principal: PrincipalDep,
 
 @router.get("/repairs/{application_id}", tags=["repairs"], summary="Read a repair application",
             responses=problem_responses(403, 404))
-async def get_repair(application_id: Id, session: SessionDep, principal: PrincipalDep) -> RepairOut:
+async def get_repair(application_id: Id, session: SnapshotSessionDep, principal: PrincipalDep) -> RepairOut:
     return repair_out(await repairs.get_repair(session, principal, application_id), principal)
 
 
@@ -205,7 +212,7 @@ async def file_objection(body: ObjectionCreate, session: SessionDep, principal: 
 @router.get("/objections", tags=["repairs"], summary="List objections",
             description="The department's objections (auditors: all) with overdue flags.",
             responses=problem_responses(403, 422))
-async def list_objections(session: SessionDep, principal: PrincipalDep,
+async def list_objections(session: SnapshotSessionDep, principal: PrincipalDep,
                           status: Literal["received", "flagged", "upheld", "rejected"] | None = None,
                           limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> ObjectionPage:
     items, next_cursor = await repairs.list_objections(session, principal, status=status, cursor=cursor, limit=limit)
@@ -214,7 +221,7 @@ async def list_objections(session: SessionDep, principal: PrincipalDep,
 
 @router.get("/objections/{objection_id}", tags=["repairs"], summary="Read an objection",
             responses=problem_responses(403, 404))
-async def get_objection(objection_id: Id, session: SessionDep, principal: PrincipalDep) -> ObjectionOut:
+async def get_objection(objection_id: Id, session: SnapshotSessionDep, principal: PrincipalDep) -> ObjectionOut:
     return objection_out(await repairs.get_objection(session, principal, objection_id), principal)
 
 

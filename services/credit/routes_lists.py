@@ -18,7 +18,14 @@ from services.credit.schemas_lists import (
 )
 from services.credit.service import require_role, shanghai_today
 from shared.app import problem_responses
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter(tags=["lists"])
 EntryId = Annotated[str, Path(max_length=36, description="list entry id", examples=["01935c2e-8a4b-7c3d-9e2f-123456789abc"])]
@@ -62,7 +69,7 @@ async def exit_list(entry_id: EntryId, body: ListExitRequest, session: SessionDe
             description="Entries of a list, current members by default (`include_exited` for history); "
                         "cursor paged. Public.", responses=problem_responses(422))
 async def list_members(
-    list_kind: ListKindPath, session: SessionDep,
+    list_kind: ListKindPath, session: SnapshotSessionDep,
     include_exited: bool = False,
     uscc: Annotated[str | None, Query(max_length=18, examples=[USCC_EXAMPLE])] = None,
     limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None,
@@ -73,7 +80,7 @@ async def list_members(
 
 
 @router.get("/lists/entries/{entry_id}", summary="Read a list entry", responses=problem_responses(404))
-async def get_list_entry(entry_id: EntryId, session: SessionDep) -> ListEntryOut:
+async def get_list_entry(entry_id: EntryId, session: SnapshotSessionDep) -> ListEntryOut:
     return entry_out(await lists.get_entry(session, entry_id))
 
 

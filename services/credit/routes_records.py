@@ -25,7 +25,14 @@ from services.credit.service import require_role
 from services.credit.service_subjects import lists_of
 from shared.app import problem_responses
 from shared.errors import Forbidden
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter()
 DEPARTMENT_ROLES = ("inspector", "case_officer", "legal_reviewer", "credit_officer", "auditor", "admin")
@@ -61,7 +68,7 @@ async def add_credit_record(uscc: UsccPath, body: RecordCreate, session: Session
                         "departments see the whole file. Negative information is not provided 5 years after "
                         "the decision.", responses=problem_responses(404, 422))
 async def list_credit_records(
-    uscc: UsccPath, session: SessionDep, principal: PrincipalDep,
+    uscc: UsccPath, session: SnapshotSessionDep, principal: PrincipalDep,
     kind: Annotated[list[RecordKind] | None, Query(description="filter by kind (repeatable)",
                                                             examples=[["penalty"]])] = None,
     limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None,
@@ -74,7 +81,7 @@ async def list_credit_records(
 @router.get("/records/{record_id}", tags=["records"], summary="Read a credit record",
             description="One record; departments only (the public reads records through the subject's list).",
             responses=problem_responses(403, 404))
-async def get_credit_record(record_id: Annotated[str, Path(max_length=36, examples=["01935c2e-8a4b-7c3d-9e2f-123456789abc"])], session: SessionDep,
+async def get_credit_record(record_id: Annotated[str, Path(max_length=36, examples=["01935c2e-8a4b-7c3d-9e2f-123456789abc"])], session: SnapshotSessionDep,
                             principal: PrincipalDep) -> RecordOut:
     require_role(principal, *DEPARTMENT_ROLES)
     return record_out(await records.get_record(session, record_id))
@@ -84,7 +91,7 @@ async def get_credit_record(record_id: Annotated[str, Path(max_length=36, exampl
             description="The A-D grade computed today with every contributing record and its weight, the rule "
                         "set version, list effects, and what would change the grade. `stored_grade` is the grade "
                         "kept on the subject since its last regrade.", responses=problem_responses(404, 422))
-async def explain_grade(uscc: UsccPath, session: SessionDep) -> GradeOut:
+async def explain_grade(uscc: UsccPath, session: SnapshotSessionDep) -> GradeOut:
     report = await grading.explain_grade(session, uscc)
     e, rows = report.explanation, report.records
     contributions = []
@@ -103,7 +110,7 @@ async def explain_grade(uscc: UsccPath, session: SessionDep) -> GradeOut:
             description="Risk early warning score with one reason per contributing factor, the level, whether "
                         "it is at or above the alert threshold, and the model version. Departments only.",
             responses=problem_responses(403, 404, 422))
-async def explain_risk(uscc: UsccPath, session: SessionDep, principal: PrincipalDep) -> RiskOut:
+async def explain_risk(uscc: UsccPath, session: SnapshotSessionDep, principal: PrincipalDep) -> RiskOut:
     require_role(principal, *DEPARTMENT_ROLES)
     subject, r = await grading.explain_risk(session, uscc)
     return RiskOut(uscc=subject.uscc, score=r.score, level=r.level, alert=r.alert, reasons=list(r.reasons),
@@ -114,7 +121,7 @@ async def explain_risk(uscc: UsccPath, session: SessionDep, principal: Principal
             description="Joint reward and punishment measures in force for the subject today, each with the list "
                         "or record that triggers it and its legal basis. Any department role may call.",
             responses=problem_responses(401, 403, 404, 422))
-async def check_measures(uscc: UsccPath, session: SessionDep, principal: PrincipalDep) -> MeasuresOut:
+async def check_measures(uscc: UsccPath, session: SnapshotSessionDep, principal: PrincipalDep) -> MeasuresOut:
     if principal.is_public:
         raise Forbidden("the credit check before acting is for departments: send a department credential")
     require_role(principal, *DEPARTMENT_ROLES)

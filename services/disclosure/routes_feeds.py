@@ -20,7 +20,7 @@ from services.disclosure.routes_common import (
 from services.disclosure.rules import feeds
 from services.disclosure.rules.publicity import RecordType
 from shared.app import problem_responses
-from shared.web import SessionDep
+from shared.web import SnapshotSessionDep
 
 router = APIRouter(tags=["feeds and bulk"])
 
@@ -57,7 +57,7 @@ async def _page(request: Request, session, clock, *, path: str, cursor, uscc, au
 @router.get("/public/feed.atom", summary="Atom feed of new and withdrawn records", description=FEED_DESCRIPTION,
             response_class=Response, responses={200: {"content": {"application/atom+xml": {}}},
                                                 **problem_responses(422)})
-async def atom_feed(request: Request, session: SessionDep, clock: ClockDep, cursor: FeedCursor = None,
+async def atom_feed(request: Request, session: SnapshotSessionDep, clock: ClockDep, cursor: FeedCursor = None,
                     uscc: FeedUscc = None, authority: FeedAuthority = None, limit: PublicPageSize = 50) -> Response:
     page, meta, next_url = await _page(request, session, clock, path="/public/feed.atom", cursor=cursor, uscc=uscc,
                                        authority=authority, limit=limit)
@@ -70,7 +70,7 @@ async def atom_feed(request: Request, session: SessionDep, clock: ClockDep, curs
                 "items": [{"id": "urn:uuid:…", "title": "行政处罚 …", "content_text": "…",
                            "_disclosure": {"seq": 42, "kind": "published", "cursor": "c2VxOjQy"}}]}}}},
                 **problem_responses(422)})
-async def json_feed(request: Request, session: SessionDep, clock: ClockDep, cursor: FeedCursor = None,
+async def json_feed(request: Request, session: SnapshotSessionDep, clock: ClockDep, cursor: FeedCursor = None,
                     uscc: FeedUscc = None, authority: FeedAuthority = None, limit: PublicPageSize = 50) -> Response:
     page, meta, next_url = await _page(request, session, clock, path="/public/feed.json", cursor=cursor, uscc=uscc,
                                        authority=authority, limit=limit)
@@ -84,7 +84,7 @@ async def json_feed(request: Request, session: SessionDep, clock: ClockDep, curs
             description="Every record of the type published on that day and still public, as UTF-8 CSV (with BOM, "
                         "CRLF, fixed columns per type; see the column keys in the header row).",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}, **problem_responses(404, 422)})
-async def bulk_file(request: Request, session: SessionDep, clock: ClockDep, record_type: RecordType,
+async def bulk_file(request: Request, session: SnapshotSessionDep, clock: ClockDep, record_type: RecordType,
                     day: Annotated[date, Path(description="publication date", examples=["2026-11-05"])]) -> Response:
     text = await service_public.bulk_csv(session, record_type, day, today=clock.today())
     return cached(request, text.encode("utf-8"), "text/csv; charset=utf-8", max_age=300, headers={

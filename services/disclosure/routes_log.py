@@ -18,7 +18,7 @@ from services.disclosure.schemas import (
     TreeHeadOut,
 )
 from shared.app import problem_responses
-from shared.web import SessionDep
+from shared.web import SessionDep, SnapshotSessionDep
 
 router = APIRouter(tags=["log"])
 Size = Annotated[int, Query(ge=0, le=2**53 - 1)]
@@ -51,7 +51,7 @@ async def get_tree_head(request: Request, session: SessionDep, clock: ClockDep) 
 @router.get("/public/log/entries/{index}", response_model=LogEntryOut, summary="One log entry",
             description="The leaf data and its hash. Entries stay even after the record left the public view.",
             responses=problem_responses(404, 422))
-async def get_log_entry(request: Request, session: SessionDep,
+async def get_log_entry(request: Request, session: SnapshotSessionDep,
                         index: Annotated[int, Path(ge=0, le=2**53 - 1)]) -> Response:
     return cached_json(request, _entry(await service_log.entry(session, index)), max_age=86400)
 
@@ -59,7 +59,7 @@ async def get_log_entry(request: Request, session: SessionDep,
 @router.get("/public/log/records/{record_id}", response_model=RecordLogEntries,
             summary="Where a record is in the log", description="Its publish (and withdraw) entries.",
             responses=problem_responses(404, 422))
-async def get_record_log_entries(request: Request, session: SessionDep,
+async def get_record_log_entries(request: Request, session: SnapshotSessionDep,
                                  record_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]) -> Response:
     leaves = await service_log.positions_of(session, record_id)
     return cached_json(request, RecordLogEntries(record_id=record_id, entries=[_entry(leaf) for leaf in leaves]))
@@ -68,7 +68,7 @@ async def get_record_log_entries(request: Request, session: SessionDep,
 @router.get("/public/log/proof/inclusion", response_model=InclusionProofOut, summary="Inclusion proof",
             description="RFC 6962 audit path of entry `index` in the tree of size `tree_size`.",
             responses=problem_responses(422))
-async def get_inclusion_proof(request: Request, session: SessionDep, index: Size,
+async def get_inclusion_proof(request: Request, session: SnapshotSessionDep, index: Size,
                               tree_size: Annotated[int, Query(ge=1, le=2**53 - 1)]) -> Response:
     return cached_json(request, InclusionProofOut(**await service_log.inclusion(session, index, tree_size)),
                        max_age=86400)
@@ -77,6 +77,6 @@ async def get_inclusion_proof(request: Request, session: SessionDep, index: Size
 @router.get("/public/log/proof/consistency", response_model=ConsistencyProofOut, summary="Consistency proof",
             description="RFC 6962 proof that the tree of size `first` is a prefix of the tree of size `second`.",
             responses=problem_responses(422))
-async def get_consistency_proof(request: Request, session: SessionDep, first: Size, second: Size) -> Response:
+async def get_consistency_proof(request: Request, session: SnapshotSessionDep, first: Size, second: Size) -> Response:
     return cached_json(request, ConsistencyProofOut(**await service_log.consistency(session, first, second)),
                        max_age=86400)

@@ -27,7 +27,7 @@ from services.disclosure.schemas import (
 )
 from shared.app import problem_responses
 from shared.errors import Unprocessable
-from shared.web import Cursor, SessionDep
+from shared.web import Cursor, SnapshotSessionDep
 
 router = APIRouter(tags=["public records"])
 
@@ -44,7 +44,7 @@ RecordId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$", description="publicat
                         "scan). Supports `If-None-Match` (304).",
             responses=problem_responses(422))
 async def search_records(
-    request: Request, session: SessionDep, clock: ClockDep,
+    request: Request, session: SnapshotSessionDep, clock: ClockDep,
     uscc: Annotated[str | None, Query(max_length=18, description="exact USCC", examples=["91310115MA1K4LXY2B"])] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="fragment of the subject's name",
                                    examples=["示例贸易"])] = None,
@@ -69,7 +69,7 @@ async def search_records(
 @router.get("/public/records/{record_id}", response_model=PublicRecord, summary="One published record",
             description="410 Gone once the record has left the public view (the problem names its log entries).",
             responses=problem_responses(404, 410, 422))
-async def get_public_record(request: Request, session: SessionDep, clock: ClockDep, record_id: RecordId) -> Response:
+async def get_public_record(request: Request, session: SnapshotSessionDep, clock: ClockDep, record_id: RecordId) -> Response:
     pub = await service_public.record(session, record_id, today=clock.today())
     return cached_json(request, to_public(pub))
 
@@ -78,7 +78,7 @@ async def get_public_record(request: Request, session: SessionDep, clock: ClockD
             description="Everything now public about one market participant, newest first, with its current "
                         "credit grade where grades are published.", responses=problem_responses(404, 422))
 async def get_subject_history(
-    request: Request, session: SessionDep, clock: ClockDep,
+    request: Request, session: SnapshotSessionDep, clock: ClockDep,
     uscc: Annotated[str, Path(max_length=40, examples=["91310115MA1K4LXY2B"])],
     record_type: Annotated[RecordType | None, Query()] = None,
     limit: PublicPageSize = 50, cursor: Cursor = None,
@@ -101,7 +101,7 @@ async def get_subject_history(
                         "recomputation of the draw is the inspection service's verify API.",
             responses=problem_responses(404, 422))
 async def get_public_draw(
-    request: Request, session: SessionDep, clock: ClockDep,
+    request: Request, session: SnapshotSessionDep, clock: ClockDep,
     plan_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")],
 ) -> Response:
     view = await service_public.draw(session, plan_id, today=clock.today())
@@ -117,7 +117,7 @@ async def get_public_draw(
                         "withdrawals on time, cases closed on time and complaints answered on time.",
             responses=problem_responses(422))
 async def get_efficiency(
-    request: Request, session: SessionDep,
+    request: Request, session: SnapshotSessionDep,
     month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])],
     department: Authority = None,
 ) -> Response:

@@ -20,7 +20,7 @@ from services.disclosure.rules.publicity import RecordType
 from services.disclosure.service import month_of
 from shared.errors import DomainError
 from shared.identifiers import is_valid_uscc, validate_uscc
-from shared.web import SessionDep
+from shared.web import SnapshotSessionDep
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -52,7 +52,7 @@ def _error(request: Request, exc: DomainError) -> HTMLResponse:
 
 
 @router.get("/")
-async def site_root(request: Request, session: SessionDep, clock: ClockDep) -> HTMLResponse:
+async def site_root(request: Request, session: SnapshotSessionDep, clock: ClockDep) -> HTMLResponse:
     return await site_home(request, session, clock)
 
 
@@ -62,13 +62,13 @@ async def site_redirect() -> RedirectResponse:
 
 
 @router.get("/site/")
-async def site_home(request: Request, session: SessionDep, clock: ClockDep) -> HTMLResponse:
+async def site_home(request: Request, session: SnapshotSessionDep, clock: ClockDep) -> HTMLResponse:
     page = await service_public.search(session, SearchFilters(), today=clock.today(), cursor=None, limit=SITE_PAGE)
     return _render(request, "home.html", latest=page.items)
 
 
 @router.get("/site/search")
-async def site_search(request: Request, session: SessionDep, clock: ClockDep, q: str = "", type: str = "",
+async def site_search(request: Request, session: SnapshotSessionDep, clock: ClockDep, q: str = "", type: str = "",
                       cursor: str | None = None) -> HTMLResponse:
     q = q.strip()[:100]
     record_type = type if type in {t.value for t in RecordType} else None
@@ -83,7 +83,7 @@ async def site_search(request: Request, session: SessionDep, clock: ClockDep, q:
 
 
 @router.get("/site/subjects/{uscc}")
-async def site_subject(request: Request, session: SessionDep, clock: ClockDep, uscc: str,
+async def site_subject(request: Request, session: SnapshotSessionDep, clock: ClockDep, uscc: str,
                        cursor: str | None = None) -> HTMLResponse:
     try:
         if not is_valid_uscc(uscc):
@@ -101,7 +101,7 @@ async def site_subject(request: Request, session: SessionDep, clock: ClockDep, u
 
 
 @router.get("/site/records/{record_id}")
-async def site_record(request: Request, session: SessionDep, clock: ClockDep, record_id: str) -> HTMLResponse:
+async def site_record(request: Request, session: SnapshotSessionDep, clock: ClockDep, record_id: str) -> HTMLResponse:
     try:
         pub = await service_public.record(session, record_id[:36], today=clock.today())
     except DomainError as exc:
@@ -110,7 +110,7 @@ async def site_record(request: Request, session: SessionDep, clock: ClockDep, re
 
 
 @router.get("/site/draws/{plan_id}")
-async def site_draw(request: Request, session: SessionDep, clock: ClockDep, plan_id: str) -> HTMLResponse:
+async def site_draw(request: Request, session: SnapshotSessionDep, clock: ClockDep, plan_id: str) -> HTMLResponse:
     try:
         view = await service_public.draw(session, plan_id[:120], today=clock.today())
     except DomainError as exc:
@@ -120,7 +120,7 @@ async def site_draw(request: Request, session: SessionDep, clock: ClockDep, plan
 
 
 @router.get("/site/efficiency")
-async def site_efficiency(request: Request, session: SessionDep, clock: ClockDep, month: str = "") -> HTMLResponse:
+async def site_efficiency(request: Request, session: SnapshotSessionDep, clock: ClockDep, month: str = "") -> HTMLResponse:
     import re
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):

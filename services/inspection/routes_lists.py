@@ -31,7 +31,14 @@ from services.inspection.schemas_lists import (
 )
 from services.inspection.service_common import reading_department
 from shared.app import problem_responses
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter()
 WRITE = problem_responses(401, 403, 409, 422)
@@ -52,7 +59,7 @@ async def create_item(body: ItemIn, session: SessionDep, principal: PrincipalDep
 
 @router.get("/items", response_model=ItemPage, tags=["items"], responses=problem_responses(422),
             summary="The public inspection item lists", description="Items of every department, or of one.")
-async def list_items(session: SessionDep, department: Department | None = None,
+async def list_items(session: SnapshotSessionDep, department: Department | None = None,
                      kind: Literal["general", "key"] | None = None, limit: PageSize = DEFAULT_LIMIT,
                      cursor: Cursor = None) -> dict:
     rows = await ListsRepository(session).list_items(department=department, kind=kind, after=after_from(cursor),
@@ -62,7 +69,7 @@ async def list_items(session: SessionDep, department: Department | None = None,
 
 @router.get("/items/{item_id}", response_model=ItemOut, tags=["items"], responses=problem_responses(404, 422),
             summary="One inspection item")
-async def get_item(response: Response, session: SessionDep, item_id: Annotated[str, AnyId]) -> ItemOut:
+async def get_item(response: Response, session: SnapshotSessionDep, item_id: Annotated[str, AnyId]) -> ItemOut:
     return with_etag(response, ItemOut.model_validate(await svc.get_item(ListsRepository(session), item_id)))
 
 
@@ -97,7 +104,7 @@ def object_out(o: InspectionObject) -> ObjectOut:
 @router.get("/objects", response_model=ObjectPage, tags=["objects"], responses=problem_responses(401, 403, 422),
             summary="The inspection object database",
             description="Subjects with their credit grade, risk level and list memberships, kept from credit's events.")
-async def list_objects(session: SessionDep, principal: PrincipalDep, district: str | None = Query(None, max_length=40),
+async def list_objects(session: SnapshotSessionDep, principal: PrincipalDep, district: str | None = Query(None, max_length=40),
                        grade: Literal["A", "B", "C", "D"] | None = None,
                        list_kind: Literal["red", "abnormal", "serious_dishonesty"] | None = None,
                        limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> dict:
@@ -109,7 +116,7 @@ async def list_objects(session: SessionDep, principal: PrincipalDep, district: s
 
 @router.get("/objects/{uscc}", response_model=ObjectOut, tags=["objects"],
             responses=problem_responses(401, 403, 404, 422), summary="One inspection object")
-async def get_object(response: Response, session: SessionDep, principal: PrincipalDep,
+async def get_object(response: Response, session: SnapshotSessionDep, principal: PrincipalDep,
                      uscc: Annotated[str, UsccPath]) -> ObjectOut:
     return with_etag(response, object_out(await svc.get_object(ListsRepository(session), principal, uscc)))
 
@@ -135,7 +142,7 @@ async def create_inspector(body: InspectorIn, session: SessionDep, principal: Pr
 @router.get("/inspectors", response_model=InspectorPage, tags=["inspectors"],
             responses=problem_responses(401, 403, 422), summary="The caller's department's inspectors",
             description="Declared interests are never listed.")
-async def list_inspectors(session: SessionDep, principal: PrincipalDep, active: bool | None = None,
+async def list_inspectors(session: SnapshotSessionDep, principal: PrincipalDep, active: bool | None = None,
                           limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> dict:
     dept = reading_department(principal)
     rows = await ListsRepository(session).list_inspectors(department=dept, active=active, after=after_from(cursor),
@@ -146,7 +153,7 @@ async def list_inspectors(session: SessionDep, principal: PrincipalDep, active: 
 @router.get("/inspectors/{inspector_id}", response_model=InspectorOut, tags=["inspectors"],
             responses=problem_responses(401, 403, 404, 422), summary="One inspector",
             description="Declared interests are shown to the inspector's own department admin only.")
-async def get_inspector(response: Response, session: SessionDep, principal: PrincipalDep,
+async def get_inspector(response: Response, session: SnapshotSessionDep, principal: PrincipalDep,
                         inspector_id: Annotated[str, AnyId]) -> InspectorOut:
     ins, private = await svc.get_inspector(ListsRepository(session), principal, inspector_id)
     return with_etag(response, inspector_out(ins, with_interests=private))

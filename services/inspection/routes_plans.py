@@ -32,7 +32,14 @@ from services.inspection.service_common import reading_department
 from shared.app import problem_responses
 from shared.errors import NotFound
 from shared.paging import etag_for
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter()
 public_router = APIRouter(prefix="/public")
@@ -67,7 +74,7 @@ async def create_plan(body: PlanIn, session: SessionDep, principal: PrincipalDep
 
 @router.get("/plans", response_model=PlanPage, tags=["plans"], responses=problem_responses(401, 403, 422),
             summary="Plans the caller's department takes part in")
-async def list_plans(session: SessionDep, principal: PrincipalDep,
+async def list_plans(session: SnapshotSessionDep, principal: PrincipalDep,
                      status: Literal["draft", "committed", "drawn"] | None = None,
                      limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> dict:
     dept = reading_department(principal)
@@ -81,7 +88,7 @@ async def list_plans(session: SessionDep, principal: PrincipalDep,
             responses=problem_responses(401, 403, 404, 422), summary="One plan, with objects lacking inspectors",
             description="After the draw, `unassigned` lists each object no valid inspector assignment exists for, "
                         "and why.")
-async def get_plan(response: Response, session: SessionDep, principal: PrincipalDep,
+async def get_plan(response: Response, session: SnapshotSessionDep, principal: PrincipalDep,
                    plan_id: Annotated[str, PlanId]) -> PlanOut:
     plan, draw = await svc.get_plan(PlansRepository(session), principal, plan_id)
     return with_etag(response, plan_out(plan, draw))

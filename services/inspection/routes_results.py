@@ -29,7 +29,14 @@ from services.inspection.schemas_results import (
 )
 from services.inspection.service_common import reading_department, today
 from shared.app import problem_responses
-from shared.web import DEFAULT_LIMIT, Cursor, PageSize, PrincipalDep, SessionDep
+from shared.web import (
+    DEFAULT_LIMIT,
+    Cursor,
+    PageSize,
+    PrincipalDep,
+    SessionDep,
+    SnapshotSessionDep,
+)
 
 router = APIRouter()
 IdQuery = Annotated[str | None, Query(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z-]+$")]
@@ -56,7 +63,7 @@ async def create_key_inspection(body: KeyInspectionIn, session: SessionDep, prin
 
 @router.get("/tasks", response_model=TaskPage, tags=["tasks"], responses=problem_responses(401, 403, 422),
             summary="Inspection tasks (drawn and key)")
-async def list_tasks(session: SessionDep, principal: PrincipalDep, plan_id: IdQuery = None,
+async def list_tasks(session: SnapshotSessionDep, principal: PrincipalDep, plan_id: IdQuery = None,
                      kind: Literal["random", "key"] | None = None,
                      uscc: Annotated[str | None, Query(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] = None,
                      inspector_id: IdQuery = None, unassigned: bool | None = None,
@@ -69,7 +76,7 @@ async def list_tasks(session: SessionDep, principal: PrincipalDep, plan_id: IdQu
 
 @router.get("/tasks/{task_id}", response_model=TaskOut, tags=["tasks"],
             responses=problem_responses(401, 403, 404, 422), summary="One inspection task")
-async def get_task(response: Response, session: SessionDep, principal: PrincipalDep,
+async def get_task(response: Response, session: SnapshotSessionDep, principal: PrincipalDep,
                    task_id: Annotated[str, AnyId]) -> TaskOut:
     return with_etag(response, TaskOut.model_validate(await svc.get_task(PlansRepository(session), principal, task_id)))
 
@@ -96,7 +103,7 @@ async def record_result(body: ResultIn, session: SessionDep, principal: Principa
 
 @router.get("/results", response_model=ResultPage, tags=["results"], responses=problem_responses(401, 403, 422),
             summary="Results, with overdue publication flagged")
-async def list_results(session: SessionDep, principal: PrincipalDep, plan_id: IdQuery = None,
+async def list_results(session: SnapshotSessionDep, principal: PrincipalDep, plan_id: IdQuery = None,
                        uscc: Annotated[str | None, Query(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] = None,
                        overdue: bool = Query(False, description="only results past their publication deadline"),
                        mine: bool = Query(True, description="only the caller's department's results"),
@@ -110,7 +117,7 @@ async def list_results(session: SessionDep, principal: PrincipalDep, plan_id: Id
 
 @router.get("/results/{result_id}", response_model=ResultOut, tags=["results"],
             responses=problem_responses(401, 403, 404, 422), summary="One result")
-async def get_result(response: Response, session: SessionDep, principal: PrincipalDep,
+async def get_result(response: Response, session: SnapshotSessionDep, principal: PrincipalDep,
                      result_id: Annotated[str, AnyId]) -> ResultOut:
     return with_etag(response, result_out(await svc.get_result(PlansRepository(session), principal, result_id)))
 
@@ -128,7 +135,7 @@ async def publish_result(session: SessionDep, principal: PrincipalDep, result_id
             responses=problem_responses(401, 403, 422), summary="Every step concerning an object",
             description="Plan, commitment and draw of every plan whose population held it; its own drawing, "
                         "assignment, key tasks, results and publication; oldest first.")
-async def get_object_history(session: SessionDep, principal: PrincipalDep, uscc: Annotated[str, UsccPath],
+async def get_object_history(session: SnapshotSessionDep, principal: PrincipalDep, uscc: Annotated[str, UsccPath],
                              limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> dict:
     reading_department(principal)
     rows = await PlansRepository(session).history(uscc, after=after_from(cursor), limit=limit)
