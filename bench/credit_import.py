@@ -3,27 +3,74 @@
 Writes a CSV of N synthetic subjects (a few bad rows), then imports it through the same code as
 `supervision subjects import` (batches, one transaction each, with outbox events) and prints rows/s.
 
-Profile (py-spy and per-process CPU, 300k-1M rows on PostgreSQL, 2 cores shared with other work):
-the importer spends ~21 us a row, ~80% of it in the thread preparing batches (plain checks of the
-USCC and ID-number check digits and the field patterns ~40%, csv parsing ~25%, COPY/JSON text and
-UUIDs ~30%); the event loop only sends COPY data. PostgreSQL spends ~22 us a row: COPY into subjects
-with its 5 indexes ~13 us, into the outbox with its 4 ~9 us. Two writer connections let both sides
-use both cores, so the floor is (importer + server CPU) / 2 cores, about 20 us a row (60 s for 3M)
-on an idle box; on a shared one, whatever CPU the rest leaves. What limits it: PostgreSQL's index
-upkeep and the per-row checks in Python, about equally.
+Prints the importer's CPU and, for a PostgreSQL on this machine, its backends' CPU: on a shared box
+those are steadier than the wall time. Profile (2026-11-27, 1M-3M rows, PostgreSQL): the importer
+spends ~12 us a row (CSV lines split into columns ~2, column-wise checks ~2.5, binary COPY records
+and event JSON ~3, the event loop and thread hand-offs ~4); PostgreSQL ~19 us a row at 1M, ~24 at
+3M, nearly all of it index upkeep and WAL of the subjects (5 indexes) and outbox (3) tables. Three
+writer connections let the server use both cores, so the floor is (importer + server CPU) / 2
+cores, about 18 us a row (55 s for 3M) on an idle box; on a shared one, whatever CPU the rest leaves.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Self
+
+from sqlalchemy.engine import make_url
 
 from bench.credit_data import BenchDatabase, fmt_rate, write_subjects_csv
 
 GOAL_ROWS, GOAL_SECONDS = 3_000_000, 60.0
+
+
+class ServerCpu:
+    """CPU time of the PostgreSQL backends serving one database on this machine (their process titles
+    name it), sampled from /proc while the import runs; None where there is no /proc to read."""
+
+    def __init__(self, database: str) -> None:
+        self.tag = f" {database} ".encode()
+        self.seen: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _sample(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    title = f.read().replace(b"\0", b" ")
+                if title.startswith(b"postgres: ") and self.tag in title:
+                    with open(f"/proc/{pid}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+            except OSError:
+                continue
+
+    def _poll(self) -> None:
+        while not self._stop.wait(0.25):
+            self._sample()
+
+    def __enter__(self) -> Self:
+        if os.path.isdir("/proc"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    @property
+    def seconds(self) -> float | None:
+        return sum(self.seen.values()) if self.seen else None
 
 
 async def run(n: int, url: str | None, batch_size: int, keep: bool) -> dict:
@@ -37,11 +84,13 @@ async def run(n: int, url: str | None, batch_size: int, keep: bool) -> dict:
         print(f"  wrote {n:,} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
         async with BenchDatabase(url, keep) as bench:
             print(f"  database: {bench.url}")
+            server = ServerCpu(make_url(bench.url).database) if bench.is_postgres else None
             cpu = time.process_time()
-            totals = await import_file(path, bench.url, batch_size=batch_size)
+            with server or contextlib.nullcontext():
+                totals = await import_file(path, bench.url, batch_size=batch_size)
             cpu = time.process_time() - cpu
     return {"rows": totals.received, "loaded": totals.loaded, "rejected": len({e["row"] for e in totals.errors}),
-            "seconds": totals.seconds, "cpu": cpu}
+            "seconds": totals.seconds, "cpu": cpu, "server_cpu": server.seconds if server else None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     r = asyncio.run(run(args.n, args.db_url, args.batch_size, args.keep))
     s = r["seconds"]
     print(f"  imported {r['rows']:,} rows: {r['loaded']:,} loaded, {r['rejected']} rejected")
-    print(f"  wall {s:.1f} s ({fmt_rate(r['rows'], s)} rows)   importer cpu {r['cpu']:.1f} s")
+    rows = max(r["rows"], 1)
+    print(f"  wall {s:.1f} s ({fmt_rate(r['rows'], s)} rows)   importer cpu {r['cpu']:.1f} s "
+          f"({r['cpu'] / rows * 1e6:.1f} us/row)")
+    if r["server_cpu"] is not None:
+        print(f"  PostgreSQL backends cpu {r['server_cpu']:.1f} s ({r['server_cpu'] / rows * 1e6:.1f} us/row)")
     projected = s * GOAL_ROWS / max(r["rows"], 1)
     print(f"  linear extrapolation to {GOAL_ROWS:,}: {projected:.0f} s (goal {GOAL_SECONDS:.0f} s on PostgreSQL)")
     return 0

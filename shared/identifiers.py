@@ -7,9 +7,13 @@ default, with an allow-list for the few real early codes that fail the checksum.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import compress, count, repeat
+from operator import mod, ne
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import (
@@ -140,6 +144,82 @@ def is_resident_id(value: str) -> bool:
     except ValueError:
         return False
     return _birth_place_known(v[:6], year)
+
+
+# --- whole batches (bulk imports) -------------------------------------------------------------
+# The common batch, every value 18 ASCII characters of the right kinds, is checked with a few C-level
+# passes over the values joined into bytes; any other batch value by value, with the functions above.
+
+_USCC_BASE34 = bytes(ord("0123456789abcdefghijklmnopqrstu"[_USCC_ALPHABET.index(chr(b))])
+                     if chr(b) in _USCC_ALPHABET else ord("!") for b in range(256))
+_USCC_CHECK_FOR = bytes(ord(_USCC_ALPHABET[-r % 31]) for r in range(31))  # total mod 31 -> check character
+_REVERSED_BODIES = re.compile(rb".(.{17})", re.DOTALL).findall  # over reversed codes: check character, then 17
+_RIC_CHECK_FOR = bytes(ord("0123456789X"[(1 - 2 * r) % 11]) for r in range(11))  # body (base 13) mod 11
+_RIC_BODIES = re.compile(rb"(.{17}).", re.DOTALL).findall
+_RIC_BIRTH_DATES = re.compile(rb".{6}(.{8}).{4}", re.DOTALL).findall  # YYYYMMDD
+_RIC_BIRTH_PLACES = re.compile(rb"(.{10}).{8}", re.DOTALL).findall  # region and birth year
+_MEMO_LIMIT = 100_000
+_good_birth_dates: set[bytes] = set()
+_good_birth_places: set[bytes] = set()
+
+
+def _all_18_ascii(values: Sequence[str]) -> bytes | None:
+    joined = "".join(values)
+    if values and len(joined) == 18 * len(values) and joined.isascii() and max(map(len, values)) == 18:
+        return joined.encode("ascii")
+    return None
+
+
+def non_canonical_usccs(codes: Sequence[str]) -> list[int]:
+    """Indices of the codes that is_canonical_uscc refuses, in order."""
+    raw = _all_18_ascii(codes)
+    if raw is not None:
+        digits = raw.translate(_USCC_BASE34)
+        if b"!" not in digits and all(raw[k::18].isdigit() for k in range(8)):
+            # As in _uscc_ok: the first 17 characters, last first, read in base 34.
+            totals = map(int, _REVERSED_BODIES(digits[::-1]), repeat(34))
+            expected = bytes(map(_USCC_CHECK_FOR.__getitem__, map(mod, totals, repeat(31))))[::-1]
+            actual = raw[17::18]
+            return [] if expected == actual else list(compress(count(), map(ne, expected, actual)))
+    return [i for i, c in enumerate(codes) if not _uscc_ok(c)]
+
+
+def _unknown(keys: list[bytes], good: set[bytes], test: Callable[[bytes], bool]) -> set[bytes]:
+    """The keys that fail `test`, testing only those not already known good (and remembering them)."""
+    failed = set()
+    for k in set(keys).difference(good):
+        if not test(k):
+            failed.add(k)
+        elif len(good) < _MEMO_LIMIT:
+            good.add(k)
+    return failed
+
+
+def _birth_date_ok(key: bytes) -> bool:
+    try:
+        date(int(key[:4]), int(key[4:6]), int(key[6:]))
+        return True
+    except ValueError:
+        return False
+
+
+def invalid_resident_ids(values: Sequence[str]) -> list[int]:
+    """Indices of the values that is_resident_id refuses, in order."""
+    raw = _all_18_ascii(values)
+    if raw is not None:
+        raw = raw.upper()
+        checks = raw[17::18]
+        if all(raw[k::18].isdigit() for k in range(17)) and not checks.translate(None, b"0123456789X"):
+            totals = map(int, _RIC_BODIES(raw), repeat(13))
+            expected = bytes(map(_RIC_CHECK_FOR.__getitem__, map(mod, totals, repeat(11))))
+            bad = set() if expected == checks else set(compress(count(), map(ne, expected, checks)))
+            dates, places = _RIC_BIRTH_DATES(raw), _RIC_BIRTH_PLACES(raw)
+            bad_dates = _unknown(dates, _good_birth_dates, _birth_date_ok)
+            bad_places = _unknown(places, _good_birth_places, lambda k: _birth_place_known(k[:6].decode(), int(k[6:])))
+            if bad_dates or bad_places:
+                bad.update(i for i, (d, p) in enumerate(zip(dates, places)) if d in bad_dates or p in bad_places)
+            return sorted(bad)
+    return [i for i, v in enumerate(values) if not is_resident_id(v)]
 
 
 def mask_resident_id(value: str) -> str:

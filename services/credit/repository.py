@@ -12,11 +12,13 @@ from sqlalchemy import (
     Float,
     String,
     Table,
+    UniqueConstraint,
     and_,
     any_,
     bindparam,
     cast,
     exists,
+    func,
     insert,
     select,
     text,
@@ -27,8 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from services.credit.models import ListEntry, Subject
+from shared import pgcopy
 from shared.bus.envelope import encode_data
 from shared.contracts import EventPayload
+from shared.errors import Conflict
 from shared.ids import new_ids
 from shared.tracing import current_traceparent
 
@@ -36,6 +40,15 @@ SUBJECT_TABLE = Subject.__table__
 SUBJECT_COLUMNS = [c.name for c in SUBJECT_TABLE.columns]
 OUTBOX_COLUMNS = ["event_id", "event_type", "version", "source", "subject", "occurred_at", "data",
                   "traceparent", "attempts"]
+
+
+class UsccTaken(Conflict):
+    """A bulk write met a subject registered already (409 should it reach a client: a registration
+    that committed between a batch's look-up and its write)."""
+
+
+_USCC_UNIQUE = next(c.name for c in SUBJECT_TABLE.constraints if isinstance(c, UniqueConstraint)
+                    and [col.name for col in c.columns] == ["uscc"])
 
 
 class SubjectRepository:
@@ -72,9 +85,14 @@ class SubjectRepository:
     async def existing_usccs(self, usccs: Sequence[str]) -> set[str]:
         found: set[str] = set()
         if self.dialect == "postgresql":
-            # One array parameter instead of thousands of bound values: far cheaper to send and plan.
-            stmt = select(Subject.uscc).where(Subject.uscc == any_(bindparam("codes", type_=ARRAY(String))))
-            return set((await self.session.execute(stmt, {"codes": list(usccs)})).scalars())
+            # One parameter instead of thousands of bound values: far cheaper to send and plan. Codes
+            # without commas (every valid USCC) go as one string split by the server, which spares
+            # the driver checking and encoding each element of an array.
+            codes = ",".join(usccs)
+            if not usccs or codes.count(",") != len(usccs) - 1:
+                stmt = select(Subject.uscc).where(Subject.uscc == any_(bindparam("codes", type_=ARRAY(String))))
+                return set((await self.session.execute(stmt, {"codes": list(usccs)})).scalars())
+            return set((await self.session.execute(_USCCS_AMONG, {"codes": codes})).scalars())
         for i in range(0, len(usccs), 5000):  # stay under every driver's bound-parameter limit
             chunk = list(usccs[i : i + 5000])
             rows = await self.session.execute(select(Subject.uscc).where(Subject.uscc.in_(chunk)))
@@ -155,20 +173,29 @@ class SubjectRepository:
         await self._insert_many(db.outbox_table, OUTBOX_COLUMNS, rows)
         self.session.info["outbox_pending"] = True
 
-    async def _copy_lines(self, table: Table, columns: list[str], lines: list[str]) -> None:
-        """PostgreSQL only: rows already in COPY text format, one line each, in the session's transaction."""
-        if lines:
+    async def _copy_records(self, table: Table, columns: list[str], records: list[bytes]) -> None:
+        """PostgreSQL only: rows already encoded as binary COPY records, in the session's transaction."""
+        if records:
             driver = await self._driver_connection()
             # A memoryview: asyncpg would take plain bytes for a file path.
-            await driver.copy_to_table(table.name, source=memoryview("".join(lines).encode()), columns=columns)
+            await driver.copy_to_table(table.name, source=memoryview(pgcopy.payload(records)), columns=columns,
+                                       format="binary")
 
-    async def copy_subject_lines(self, lines: list[str]) -> None:
-        await self._copy_lines(SUBJECT_TABLE, SUBJECT_COLUMNS, lines)
+    async def copy_subject_records(self, records: list[bytes]) -> None:
+        """Raises UsccTaken when one of the subjects is registered already (the transaction is then spoilt)."""
+        from asyncpg.exceptions import UniqueViolationError
 
-    async def copy_outbox_lines(self, lines: list[str]) -> None:
-        """Outbox rows in COPY text format (OUTBOX_COLUMNS): the relay publishes them like any other."""
-        if lines:
-            await self._copy_lines(self.session.info["database"].outbox_table, OUTBOX_COLUMNS, lines)
+        try:
+            await self._copy_records(SUBJECT_TABLE, SUBJECT_COLUMNS, records)
+        except UniqueViolationError as exc:
+            if exc.constraint_name == _USCC_UNIQUE:
+                raise UsccTaken(f"a subject of this batch is already registered: {exc.detail or exc}") from exc
+            raise
+
+    async def copy_outbox_records(self, records: list[bytes]) -> None:
+        """Outbox rows as binary COPY records (OUTBOX_COLUMNS): the relay publishes them like any other."""
+        if records:
+            await self._copy_records(self.session.info["database"].outbox_table, OUTBOX_COLUMNS, records)
             self.session.info["outbox_pending"] = True
 
     async def bulk_add_events(self, events: list[tuple[EventPayload | dict[str, Any], str, str, int]]) -> None:
@@ -230,6 +257,9 @@ _GRADING_STATE = select(*(SUBJECT_TABLE.c[n] for n in GRADING_STATE_COLUMNS)).wh
 _SET_STATE = (update(SUBJECT_TABLE).where(SUBJECT_TABLE.c.uscc == bindparam("u"))
               .values({n: bindparam(n) for n in GRADING_STATE_COLUMNS[2:] if n != "industry_risk"}))
 _COPY_FROM = 200  # outbox rows from which COPY beats one INSERT run by executemany
+# Registered subjects among comma-separated USCCs (PostgreSQL).
+_USCCS_AMONG = select(Subject.uscc).where(
+    Subject.uscc == any_(func.string_to_array(bindparam("codes", type_=String), ",")))
 
 
 @lru_cache(maxsize=8)

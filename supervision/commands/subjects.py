@@ -12,7 +12,6 @@ import csv
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +50,25 @@ async def import_file(path: Path, database_url: str, *, batch_size: int = 5000, 
     """Import a CSV file batch by batch; `progress(rows)` is called after each committed batch.
 
     Reading and checking the next batch (CPU) runs in a worker thread while batches are written.
-    On PostgreSQL two batches are written at once, each on its own connection and transaction, so
-    the database's work (COPY, index upkeep) uses both cores. A USCC that an earlier batch still
+    On PostgreSQL three batches are written at once, each on its own connection and transaction, so
+    the database's work (COPY, index upkeep) uses every core, one batch's COPY going on while
+    another waits for its commit to reach the disk. A USCC that an earlier batch still
     being written holds counts as registered, as it would if the batches ran one after another.
+    Registered subjects are looked up before writing only after a batch has met one (see write_batch).
     """
     from services.credit.models import bus_tables
     from services.credit.service import shanghai_today
-    from services.credit.service_import import csv_rows, prepare_batch, write_batch
+    from services.credit.service_import import (
+        UsccTaken,
+        csv_batches,
+        prepare_batch,
+        write_batch,
+    )
     from shared.db import Database
 
     db = Database(database_url, service="credit", outbox_table=bus_tables.outbox, inbox_table=bus_tables.inbox)
     copy = db.dialect == "postgresql"
-    writers = writers or (2 if copy else 1)
+    writers = writers or (3 if copy else 1)
     source = f"/supervision/{db.service}"
     totals = ImportTotals()
     started = time.perf_counter()
@@ -70,13 +76,23 @@ async def import_file(path: Path, database_url: str, *, batch_size: int = 5000, 
     loop = asyncio.get_running_loop()
     in_flight: dict[int, set[str]] = {}  # first row of each batch being written -> its USCCs
 
+    look_up = [not copy]  # PostgreSQL: look registered subjects up only once a batch has met one
+
+    async def write_once(batch, earlier: set[str]):
+        async with db.sessionmaker() as session:
+            result = await write_batch(session, batch, registered_elsewhere=earlier, look_up_registered=look_up[0])
+            await session.commit()
+            return result
+
     async def write(batch) -> None:
         earlier = set().union(*in_flight.values()) if in_flight else set()
         in_flight[batch.first_row] = set(batch.usccs)
         try:
-            async with db.sessionmaker() as session:
-                result = await write_batch(session, batch, registered_elsewhere=earlier)
-                await session.commit()
+            try:
+                result = await write_once(batch, earlier)
+            except UsccTaken:  # nothing of the batch was written: again, looking them up
+                look_up[0] = True
+                result = await write_once(batch, earlier)
         finally:
             del in_flight[batch.first_row]
         totals.received += result.received
@@ -87,11 +103,11 @@ async def import_file(path: Path, database_url: str, *, batch_size: int = 5000, 
             progress(result.received)
 
     with path.open(newline="", encoding="utf-8-sig") as f, ThreadPoolExecutor(1, "import-prepare") as pool:
-        rows = csv_rows(f)
+        batches = csv_batches(f, batch_size)
 
         def next_batch(first_row: int):
-            chunk = list(islice(rows, batch_size))
-            return prepare_batch(chunk, first_row, today, copy=copy, source=source) if chunk else None
+            chunk = next(batches, None)
+            return prepare_batch(chunk, first_row, today, copy=copy, source=source) if chunk is not None else None
 
         writing: set[asyncio.Task] = set()
         upcoming = loop.run_in_executor(pool, next_batch, 1)

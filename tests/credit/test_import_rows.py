@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
-from datetime import UTC, datetime
+import struct
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
+from services.credit.models import Subject, bus_tables
 from services.credit.repository import SUBJECT_COLUMNS
 from services.credit.schemas import SubjectCreate
 from services.credit.service import shanghai_today
@@ -18,8 +24,9 @@ from services.credit.service_import import (
     prepare_batch,
 )
 from services.credit.service_subjects import _event_data, subject_row
+from shared.db import make_engine
 from tests.auth_support import service_client
-from tests.credit.helpers import make_uscc, outbox_events, subject_body
+from tests.credit.helpers import ID_NUMBER, make_uscc, outbox_events, subject_body
 
 pytestmark = pytest.mark.anyio
 
@@ -84,8 +91,18 @@ def test_prepared_rows_and_events_are_those_of_a_single_registration():
         assert dict(zip(SUBJECT_COLUMNS, table_row)) | {"created_at": now, "updated_at": now} == expected
         assert data == json.dumps(_event_data(expected), ensure_ascii=False, separators=(",", ":"))
     copy = prepare_batch(rows, 1, as_of, copy=True)
-    assert [line.count("\t") for line in copy.subject_lines] == [23] * len(rows)
-    assert all(line.endswith("\n") and "\n" not in line[:-1] for line in copy.subject_lines + copy.event_lines)
+    assert [_binary_fields(r) for r in copy.subject_records] == [len(SUBJECT_COLUMNS)] * len(rows)
+    assert [_binary_fields(r) for r in copy.event_records] == [9] * len(rows)
+
+
+def _binary_fields(record: bytes) -> int:
+    """The number of fields of one binary COPY record, checking that their lengths add up."""
+    count, at = struct.unpack_from(">h", record)[0], 2
+    for _ in range(count):
+        n = struct.unpack_from(">i", record, at)[0]
+        at += 4 + max(n, 0)
+    assert at == len(record)
+    return count
 
 
 async def test_free_text_with_tabs_backslashes_and_newlines_round_trips(databases, authority):
@@ -108,3 +125,59 @@ async def test_free_text_with_tabs_backslashes_and_newlines_round_trips(database
         assert [events[row["uscc"]]["name"] for row in rows] == names
         assert events[rows[0]["uscc"]]["registered_on"] is None
 
+
+
+async def test_imported_rows_and_events_hold_what_a_single_registration_writes(databases, authority):
+    """Every column as stored (binary COPY on PostgreSQL, INSERT on SQLite), low, medium and high risk."""
+    async with service_client("credit", databases, authority) as c:
+        rows = [subject_body(make_uscc(), industry_code="F5191", name="甲,乙\t\"丙\"", status="revoked"),
+                subject_body(make_uscc().lower(), industry_code="C1310", legal_rep_id=ID_NUMBER.lower(),
+                             registered_address="路\\N\r\n号", registered_on=""),
+                subject_body(make_uscc(), industry_code="A0111", name="x" * 200, registered_on="2024-02-29")]
+        out = io.StringIO()
+        csv.writer(out).writerows([IMPORT_COLUMNS, *([r.get(k, "") for k in IMPORT_COLUMNS] for r in rows)])
+        before = datetime.now(UTC)
+        r = await c.post("/subjects/imports", content=out.getvalue().encode(),
+                         headers={**authority.headers("scjgj", "credit_officer"), "Content-Type": "text/csv"})
+        assert r.json()["loaded"] == 3, r.text
+        db, as_of = c.app.state.db, shanghai_today()
+        async with db.sessionmaker() as s:
+            stored = {row.uscc: row._asdict() for row in (await s.execute(select(Subject.__table__))).all()}
+            t = db.outbox_table
+            events = {e.subject: e for e in (await s.execute(select(t))).all()}
+        assert {v["industry_risk"] for v in stored.values()} == {"low", "medium", "high"}
+        for raw in rows:
+            model = SubjectCreate.model_validate({k: v for k, v in raw.items() if v != ""})
+            got = stored[model.uscc.upper()]
+            expected = subject_row(model, as_of, got["created_at"], got["id"])
+            assert got == expected and got["created_at"] == got["updated_at"]
+            assert (got["created_at"].tzinfo or UTC) == UTC  # SQLite gives the UTC time without its zone
+            assert got["created_at"].replace(tzinfo=UTC) >= before - timedelta(seconds=1)
+            e = events[got["uscc"]]
+            assert (e.event_type, e.version, e.source, e.attempts, e.sent_at) == \
+                   ("sup.credit.subject.registered", 1, "/supervision/credit", 0, None)
+            assert abs(e.occurred_at - got["created_at"]) < timedelta(seconds=5)
+            assert e.data == json.dumps(_event_data(expected), ensure_ascii=False, separators=(",", ":"))
+            assert uuid.UUID(e.event_id).version == uuid.UUID(got["id"]).version == 7
+
+
+async def test_bulk_import_reports_subjects_registered_before_and_loads_the_rest(databases, tmp_path):
+    """On PostgreSQL batches are written without looking registered subjects up first: meeting one
+    undoes that batch, which is written again with the look-up (and so are the batches after it)."""
+    from bench.credit_data import write_subjects_csv
+    from supervision.commands.subjects import import_file
+
+    url = await databases.fresh("credit")
+    first = await import_file(write_subjects_csv(tmp_path / "a.csv", 300, start=0), url, batch_size=100)
+    assert (first.loaded, first.errors) == (300, [])
+    again = await import_file(write_subjects_csv(tmp_path / "b.csv", 500, start=200), url, batch_size=100)
+    assert again.loaded == 400 and again.batches == 5
+    assert [(e["row"], e["rule"]) for e in again.errors] == [(n, "uscc.registered") for n in range(1, 101)]
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            count = select(func.count()).select_from
+            assert (await conn.execute(count(Subject.__table__))).scalar_one() == 700
+            assert (await conn.execute(count(bus_tables.outbox))).scalar_one() == 700
+    finally:
+        await engine.dispose()
