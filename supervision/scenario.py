@@ -94,6 +94,7 @@ class GoldenPath:
     seed: int = 2026
     today: date = field(default_factory=date.today)
     usccs: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
 
     def day(self, days_ago: int) -> str:
@@ -109,6 +110,7 @@ class GoldenPath:
                          "registered_on": s.registered_on.isoformat()})
         body = expect(await self.gw.call(CREDIT, "POST", "/credit/subjects/imports", json={"rows": rows}), 200, 201)
         self.usccs = [r["uscc"] for r in rows]
+        self.names = {r["uscc"]: r["name"] for r in rows}
         self.state["import"] = body
         return self.usccs
 
@@ -340,6 +342,8 @@ class GoldenPath:
                                               f"/casework/complaints/{created['service_request_id']}/accept",
                                               json={"reason": "属本局管辖 (synthetic)"}))
         cid = complaint["case_id"]
+        # The tip-off named the business only by USCC: the officer identifies the party on the case.
+        expect(await self.gw.call(OFFICER, "PATCH", f"/casework/cases/{cid}", json={"party_name": self.names[uscc]}))
         await self.investigate(cid)
         await self.legal_review(cid)
         decision = await self.decide(cid, key="tipoff_decision")

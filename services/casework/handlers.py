@@ -21,7 +21,10 @@ from services.casework.service_calendar import recompute_provisional_deadlines
 from services.casework.service_cases import new_lead
 from services.casework.service_clocks import flag_clocks
 from services.casework.service_common import today
-from services.casework.service_decisions import note_penalty_elsewhere, note_penalty_withdrawn
+from services.casework.service_decisions import (
+    note_penalty_elsewhere,
+    note_penalty_withdrawn,
+)
 from services.casework.settings import CaseworkSettings
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription

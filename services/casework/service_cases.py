@@ -38,6 +38,9 @@ from shared.errors import Conflict, NotFound, Unprocessable
 from shared.ids import new_id
 
 S = CaseState
+# A lead whose party is not known yet (an anonymous tip-off naming no business): no decision
+# may be issued until the case names the party (APL art. 59: the decision states the party).
+UNIDENTIFIED_PARTY = "(to be identified)"
 INVESTIGATING = frozenset({S.FILED, S.INVESTIGATION, S.PRIOR_NOTICE, S.HEARING})
 
 

@@ -18,7 +18,7 @@ from services.casework.rules.complaints import complaint_acceptance_deadline
 from services.casework.rules.penalties import DecisionKind
 from services.casework.rules.rewards import reward_amount
 from services.casework.rules.routing import route_complaint, routing_table
-from services.casework.service_cases import new_lead
+from services.casework.service_cases import UNIDENTIFIED_PARTY, new_lead
 from services.casework.service_common import action_date, now, today
 from shared.auth import Principal
 from shared.bus.outbox import add_event
@@ -143,7 +143,7 @@ async def accept(session: AsyncSession, principal: Principal, complaint_id: str,
     case = await new_lead(
         CaseRepository(session), principal, department=complaint.department, matter_code=complaint.matter_code,
         source_kind="complaint", source_ref=complaint.id, uscc=complaint.business_uscc,
-        party_name=complaint.business_name or "(to be identified)", summary=complaint.description,
+        party_name=complaint.business_name or UNIDENTIFIED_PARTY, summary=complaint.description,
         received_on=complaint.answered_on, details={"service_code": complaint.service_code,
                                                     "request_kind": complaint.kind},
     )

@@ -35,7 +35,7 @@ from services.casework.rules.workflow import (
     ForbiddenTransition,
     check_transition,
 )
-from services.casework.service_cases import load
+from services.casework.service_cases import UNIDENTIFIED_PARTY, load
 from services.casework.service_common import (
     action_date,
     decision_clock_of,
@@ -172,6 +172,9 @@ async def issue(session: AsyncSession, principal: Principal, data: Any) -> Decis
         raise Unprocessable.field("body.violation_type", "required", "the case has no violation type; give one")
     if not case.uscc:
         raise Unprocessable.field("body.case_id", "party_uscc", "the case names no USCC of the party; set it first")
+    if case.party_name == UNIDENTIFIED_PARTY:
+        raise Unprocessable.field("body.case_id", "party_name",
+                                  "the case's party is not identified yet; set party_name on the case first")
     decided_on = action_date(data.decided_on, "body.decided_on", not_before=case.filed_on)
     _shape(data)
     first = await first_offence(session, case.uscc, decided_on)

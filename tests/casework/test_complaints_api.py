@@ -15,6 +15,7 @@ from tests.casework.support import (
     ok,
     penalty,
     problem,
+    rules,
     step,
 )
 
@@ -102,3 +103,27 @@ async def test_filing_notice_within_5_working_days_and_reward(databases, authori
         reward = ok(await c.post(f"/complaints/{cid}/reward", json={"grade": 1}, headers=who.officer))
         # 5% of ¥20,000 is ¥1,000, below the grade-1 minimum of ¥5,000.
         assert reward["amount"] == "5000.00" and reward["minimum_applied"] is True
+
+
+async def test_no_decision_until_the_tipped_off_party_is_identified(databases, authority):
+    from tests.casework.support import TEAM, days_ago
+
+    who = Callers(authority)
+    async with service_client("casework", databases, authority) as c:
+        unnamed = {k: v for k, v in TIP.items() if k != "business_name"}
+        [made] = ok(await c.post("/complaints", json=unnamed), 201)
+        cid = made["service_request_id"]
+        on = {"on": days_ago(0)}
+        case_id = ok(await c.post(f"/complaints/{cid}/accept", json=on, headers=who.officer))["case_id"]
+        assert ok(await c.get(f"/cases/{case_id}", headers=who.officer))["party_name"] == "(to be identified)"
+        await step(c, who, case_id, "review_lead")
+        await step(c, who, case_id, "file", {"investigators": TEAM})
+        await step(c, who, case_id, "start_investigation")
+        await step(c, who, case_id, "notify_rights", {"penalty_kinds": ["fine"], "fine_amount": "2000.00"})
+        await step(c, who, case_id, "propose_decision")
+        ok(await c.patch(f"/cases/{case_id}", json={"violation_type": "food_labelling"}, headers=who.officer))
+        refused = problem(await c.post("/decisions", json=penalty(case_id, fine="2000.00"), headers=who.officer), 422)
+        assert "party_name" in rules(refused) and "body.case_id" in fields(refused)
+        ok(await c.patch(f"/cases/{case_id}", json={"party_name": "上海某某食品有限公司"}, headers=who.officer))
+        decision = ok(await c.post("/decisions", json=penalty(case_id, fine="2000.00"), headers=who.officer), 201)
+        assert decision["party_name"] == "上海某某食品有限公司"
