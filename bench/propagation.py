@@ -7,7 +7,9 @@ the API while a reader follows the public feed by cursor. Latency is measured fr
 moment the decision request is SENT (an upper bound on commit → visible) to the feed item's
 own publication timestamp (set by disclosure in the transaction that makes it public: the
 moment it becomes visible), and, as a second figure, to the moment the polling reader saw it. Baseline in the same run: a feed round trip with
-nothing new (what the reader itself costs).
+nothing new (what the reader itself costs). Also prints the CPU each process used per
+decision while decisions were sent (Linux /proc): casework, disclosure less what the
+reader's polls cost it, nats-server, and this load client.
 
     python -m bench propagation [--rate 50] [--seconds 20] [--backend sqlite]
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import tempfile
 import time
@@ -51,6 +54,20 @@ async def ready_case(c: httpx.AsyncClient, headers: dict, i: int, today) -> str:
         if r.status_code >= 400:
             raise RuntimeError(f"{action}: {r.status_code} {r.text[:300]}")
     return case_id
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux /proc; NaN elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(run_: EmbeddedRun) -> dict[str, float]:
+    return {c.name: cpu_seconds(c.process.pid) for c in run_.children}
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -91,10 +108,13 @@ async def run(args: argparse.Namespace) -> None:
             start = (await dc.get("/public/feed.json")).json()
             cursor = start["items"][-1]["_disclosure"]["cursor"] if start.get("items") else None
             base = []
-            for _ in range(50):
+            cpu0 = cpu_of(run_)
+            for _ in range(200):
                 t = time.perf_counter()
                 await dc.get("/public/feed.json", params={"cursor": cursor} if cursor else None)
                 base.append(time.perf_counter() - t)
+            poll_cpu = (cpu_of(run_)["disclosure"] - cpu0["disclosure"]) / len(base)
+            polls = 0
 
             sent: dict[str, float] = {}
             api_times: list[float] = []
@@ -106,9 +126,10 @@ async def run(args: argparse.Namespace) -> None:
             stop = asyncio.Event()
 
             async def reader() -> None:
-                nonlocal cursor
+                nonlocal cursor, polls
                 while not stop.is_set() or len(seen) < len(sent):
                     r = await dc.get("/public/feed.json", params={"cursor": cursor} if cursor else None)
+                    polls += 1
                     now = time.perf_counter()
                     doc = r.json()
                     for item in doc.get("items", []):
@@ -129,6 +150,7 @@ async def run(args: argparse.Namespace) -> None:
                         return
 
             deadline = float("inf")
+            cpu0, client0 = cpu_of(run_), time.process_time()
             task = asyncio.create_task(reader())
             interval = 1 / args.rate
             t_next = time.perf_counter()
@@ -151,6 +173,8 @@ async def run(args: argparse.Namespace) -> None:
             deadline = time.perf_counter() + 30
             stop.set()
             await task
+            cpu = {k: v - cpu0[k] for k, v in cpu_of(run_).items()}
+            cpu["client"] = time.process_time() - client0
         lat = [seen[k] - sent[k] for k in sent if k in seen]
         pub = [published[k] - sent_wall[k] for k in sent if k in published]
         after_answer = [published[k] - answered_wall[k] for k in sent if k in published]
@@ -166,6 +190,13 @@ async def run(args: argparse.Namespace) -> None:
               f"p50 {percentile(after_answer, 50) * 1000:.1f} ms  p99 {percentile(after_answer, 99) * 1000:.1f} ms")
         print(f"  decision sent → seen by a reader polling every {args.poll_ms} ms: p50 {percentile(lat, 50) * 1000:.1f} ms"
               f"  p99 {percentile(lat, 99) * 1000:.1f} ms")
+        n_sent = max(1, len(sent))
+        # Disclosure's CPU less what the reader's polls cost it (measured on the idle feed above).
+        per_event = (cpu["disclosure"] - polls * poll_cpu) / n_sent
+        print(f"  CPU per decision: casework {cpu['casework'] / n_sent * 1000:.2f} ms (API, relay); disclosure "
+              f"{per_event * 1000:.2f} ms (consumer, log, relay; less {polls} feed polls at "
+              f"{poll_cpu * 1000:.2f} ms each); nats-server {cpu['nats'] / n_sent * 1000:.2f} ms; "
+              f"this load client {cpu['client'] / n_sent * 1000:.2f} ms")
     finally:
         run_.stop()
         if factory:

@@ -162,11 +162,33 @@ class TokenVerifier:
         audience: str = DEFAULT_AUDIENCE,
         leeway: float = 5.0,
         min_refresh_interval: float = 1.0,
+        memo_size: int = 10_000,
     ):
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
         self._jwks = _JwksCache(jwks_path, jwks_url, min_refresh_interval)
+        # A caller sends the same token for its whole life: its signature is checked once, then
+        # the principal is reused until the token's own exp (no leeway), and only while the key
+        # that verified it is still the one the key set holds for its kid.
+        self.memo_size = memo_size
+        self._memo: dict[str, tuple[Principal, float, str, jwt.PyJWK]] = {}
+
+    def _remembered(self, token: str) -> Principal | None:
+        hit = self._memo.get(token)
+        if hit is None:
+            return None
+        principal, exp, kid, key = hit
+        if time.time() < exp and self._jwks.get(kid) is key:
+            return principal
+        self._memo.pop(token, None)
+        return None
+
+    def _remember(self, token: str, principal: Principal, exp: float, kid: str, key: jwt.PyJWK) -> None:
+        if len(self._memo) >= self.memo_size:
+            for old in list(self._memo)[: self.memo_size // 2 + 1]:
+                del self._memo[old]
+        self._memo[token] = (principal, exp, kid, key)
 
     def _header_kid(self, token: str) -> str:
         try:
@@ -181,7 +203,7 @@ class TokenVerifier:
             raise InvalidToken("token has no kid")
         return kid
 
-    def _decode(self, token: str, key: jwt.PyJWK) -> Principal:
+    def _decode(self, token: str, key: jwt.PyJWK, kid: str) -> Principal:
         try:
             claims = jwt.decode(
                 token,
@@ -204,10 +226,14 @@ class TokenVerifier:
             raise InvalidToken("bad signature") from None
         except jwt.PyJWTError as exc:
             raise InvalidToken(f"invalid token: {exc}") from None
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        self._remember(token, principal, float(claims["exp"]), kid, key)
+        return principal
 
     def verify(self, token: str) -> Principal:
         """Synchronous verification (a URL JWKS is fetched with a blocking httpx call)."""
+        if (known := self._remembered(token)) is not None:
+            return known
         kid = self._header_kid(token)
         key = self._jwks.get(kid)
         if key is None and self._jwks._may_refresh():
@@ -215,10 +241,12 @@ class TokenVerifier:
             key = self._jwks.get(kid)
         if key is None:
             raise InvalidToken(f"unknown key id {kid!r}")
-        return self._decode(token, key)
+        return self._decode(token, key, kid)
 
     async def verify_async(self, token: str) -> Principal:
         """Same as verify, fetching a URL JWKS without blocking the event loop."""
+        if (known := self._remembered(token)) is not None:
+            return known
         kid = self._header_kid(token)
         key = self._jwks.get(kid)
         if key is None and self._jwks._may_refresh():
@@ -229,7 +257,7 @@ class TokenVerifier:
             key = self._jwks.get(kid)
         if key is None:
             raise InvalidToken(f"unknown key id {kid!r}")
-        return self._decode(token, key)
+        return self._decode(token, key, kid)
 
     @staticmethod
     def _refresh(fn: Callable[[], None]) -> None:

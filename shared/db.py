@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from shared.db_sqlite import one_trip_dbapi
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -32,7 +34,7 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kw: Any) -> AsyncEngine:
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, module=one_trip_dbapi(), **kw)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
@@ -60,19 +62,20 @@ class Database:
         self.engine = make_engine(url)
         self.outbox_table = outbox_table
         self.inbox_table = inbox_table
-        self._outbox_listeners: list[Callable[[], None]] = []
+        self._outbox_listeners: list[Callable[[list[Any] | None], None]] = []
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def on_outbox_commit(self, callback: Callable[[], None]) -> None:
+    def on_outbox_commit(self, callback: Callable[[list[Any] | None], None]) -> None:
         self._outbox_listeners.append(callback)
 
-    def notify_outbox(self) -> None:
+    def notify_outbox(self, rows: list[Any] | None = None) -> None:
+        """Outbox rows were committed: `rows` as written by add_event, or None when not all are known."""
         for cb in self._outbox_listeners:
-            cb()
+            cb(rows)
 
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.sessionmaker() as s:
@@ -89,12 +92,29 @@ class Database:
 @event.listens_for(Session, "after_commit")
 def _wake_relay_after_commit(session: Session) -> None:
     # The relay publishes right after the business transaction commits, not at its next poll.
+    # `outbox_rows`: rows add_event wrote; `outbox_pending`: rows written otherwise (the relay reads them).
+    rows = session.info.pop("outbox_rows", None)
     if session.info.pop("outbox_pending", False):
-        db = session.info.get("database")
-        if db is not None:
-            db.notify_outbox()
+        rows = None
+    elif rows is None:
+        return
+    db = session.info.get("database")
+    if db is not None:
+        db.notify_outbox(rows)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back_events(session: Session) -> None:
-    session.info.pop("outbox_pending", None)
+@event.listens_for(Session, "after_soft_rollback")
+def _read_back_after_a_savepoint_rollback(session: Session, previous_transaction: Any) -> None:
+    # Rows written before the savepoint stand, some add_event wrote may have gone with it: the
+    # relay reads what is left when the transaction commits.
+    if previous_transaction.nested and session.info.pop("outbox_rows", None) is not None:
+        session.info["outbox_pending"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted_events(session: Session, transaction: Any) -> None:
+    # The session's own transaction ended: a commit has handed its rows over already; otherwise
+    # (rollback, close) they were never written.
+    if transaction.parent is None:
+        session.info.pop("outbox_pending", None)
+        session.info.pop("outbox_rows", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Date, Integer, String, bindparam, cast, insert, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.models import (
@@ -18,6 +18,21 @@ from services.casework.models import (
 )
 
 _INSERT_HISTORY = insert(CaseHistory.__table__)
+# Hot-path statements built once (ids are parameters), so SQLAlchemy neither rebuilds them nor
+# recomputes their cache keys on every request.
+_CASE = select(Case).where(Case.id == bindparam("case_id"))
+_CASE_FOR_UPDATE = _CASE.with_for_update()
+_REVIEWS_OF = select(LegalReview).where(LegalReview.case_id == bindparam("case_id")).order_by(LegalReview.id)
+_s, _e = CaseSuspension.__table__.c, CaseExtension.__table__.c
+# Both inputs of the decision clock in one round trip: suspensions (kind "s") and collective
+# extensions (kind "e"), each in the order the clock takes them.
+_CLOCK_INPUTS = union_all(
+    select(literal("s").label("kind"), _s.start.label("day"), _s.reason.label("reason"), _s.end.label("end"),
+           cast(null(), String).label("ref"), cast(null(), Integer).label("days"))
+    .where(_s.case_id == bindparam("case_id")),
+    select(literal("e"), _e.decided_on, cast(null(), String), cast(null(), Date), _e.decision_ref, _e.days)
+    .where(_e.case_id == bindparam("case_id")),
+).order_by("kind", "day")
 
 
 class CaseRepository:
@@ -32,10 +47,8 @@ class CaseRepository:
     # ------------------------------------------------------------------ cases
 
     async def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
-        stmt = select(Case).where(Case.id == case_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        stmt = _CASE_FOR_UPDATE if for_update else _CASE
+        return (await self.session.execute(stmt, {"case_id": case_id})).scalar_one_or_none()
 
     async def by_source(self, source_kind: str, source_ref: str) -> Case | None:
         stmt = select(Case).where(Case.source_kind == source_kind, Case.source_ref == source_ref)
@@ -72,17 +85,15 @@ class CaseRepository:
 
     # ------------------------------------------------------------------ clock inputs
 
-    async def suspensions(self, case_id: str) -> list[CaseSuspension]:
-        stmt = select(CaseSuspension).where(CaseSuspension.case_id == case_id).order_by(CaseSuspension.start)
-        return list((await self.session.execute(stmt)).scalars())
+    async def clock_inputs(self, case_id: str) -> tuple[list[Any], list[Any]]:
+        """(suspensions by start: reason, start, end; extensions by decision day: ref, days), one query."""
+        rows = (await self.session.execute(_CLOCK_INPUTS, {"case_id": case_id})).all()
+        return ([(r.reason, r.day, r.end) for r in rows if r.kind == "s"],
+                [(r.ref, r.days) for r in rows if r.kind == "e"])
 
     async def open_suspension(self, case_id: str) -> CaseSuspension | None:
         stmt = select(CaseSuspension).where(CaseSuspension.case_id == case_id, CaseSuspension.end.is_(None))
         return (await self.session.execute(stmt)).scalars().first()
-
-    async def extensions(self, case_id: str) -> list[CaseExtension]:
-        stmt = select(CaseExtension).where(CaseExtension.case_id == case_id).order_by(CaseExtension.decided_on)
-        return list((await self.session.execute(stmt)).scalars())
 
     # ------------------------------------------------------------------ evidence
 
@@ -99,8 +110,7 @@ class CaseRepository:
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def reviews_of(self, case_id: str) -> list[LegalReview]:
-        stmt = select(LegalReview).where(LegalReview.case_id == case_id).order_by(LegalReview.id)
-        return list((await self.session.execute(stmt)).scalars())
+        return list((await self.session.execute(_REVIEWS_OF, {"case_id": case_id})).scalars())
 
     async def reviews(self, *, department: str | None, status: str | None, after_id: str | None,
                       limit: int) -> list[LegalReview]:

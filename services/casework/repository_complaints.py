@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.models import (
@@ -15,6 +15,15 @@ from services.casework.models import (
     DecisionCounter,
     PriorPenalty,
 )
+
+_counter = DecisionCounter.__table__.c
+# Statements of every decision, built once (values are parameters).
+_BUMP_COUNTER = (update(DecisionCounter.__table__)
+                 .where(_counter.department == bindparam("b_department"), _counter.year == bindparam("b_year"))
+                 .values(last_seq=_counter.last_seq + 1)
+                 .returning(_counter.last_seq))
+_PRIOR_PENALTY_DATES = select(PriorPenalty.decided_on).where(PriorPenalty.uscc == bindparam("uscc"),
+                                                             PriorPenalty.revoked.is_(False))
 
 
 class ComplaintRepository:
@@ -94,13 +103,8 @@ class DecisionRepository:
 
         One UPDATE ... RETURNING: it row-locks the counter on PostgreSQL (the SQLite write lock
         on SQLite) until commit, so two decisions never share a number."""
-        c = DecisionCounter.__table__.c
-        bumped = (await self.session.execute(
-            update(DecisionCounter.__table__)
-            .where(c.department == department, c.year == year)
-            .values(last_seq=c.last_seq + 1)
-            .returning(c.last_seq)
-        )).scalar_one_or_none()
+        bumped = (await self.session.execute(_BUMP_COUNTER, {"b_department": department, "b_year": year})
+                  ).scalar_one_or_none()
         if bumped is not None:
             return bumped
         self.session.add(DecisionCounter(department=department, year=year, last_seq=1))
@@ -110,8 +114,7 @@ class DecisionRepository:
     # ------------------------------------------------------------------ first-offence read model
 
     async def prior_penalty_dates(self, uscc: str) -> list[date]:
-        stmt = select(PriorPenalty.decided_on).where(PriorPenalty.uscc == uscc, PriorPenalty.revoked.is_(False))
-        return list((await self.session.execute(stmt)).scalars())
+        return list((await self.session.execute(_PRIOR_PENALTY_DATES, {"uscc": uscc})).scalars())
 
     async def prior_penalty(self, uscc: str, decision_ref: str) -> PriorPenalty | None:
         stmt = select(PriorPenalty).where(PriorPenalty.uscc == uscc, PriorPenalty.decision_ref == decision_ref)

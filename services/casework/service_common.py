@@ -152,8 +152,9 @@ def touch(case: Case) -> None:
 
 
 async def decision_clock_of(repo: CaseRepository, case: Case, as_of: date) -> Any:
-    suspensions = [Suspension(SuspensionReason(s.reason), s.start, s.end) for s in await repo.suspensions(case.id)]
-    collective = [CollectiveExtension(e.decision_ref, e.days) for e in await repo.extensions(case.id)]
+    stops, extensions = await repo.clock_inputs(case.id)
+    suspensions = [Suspension(SuspensionReason(reason), start, end) for reason, start, end in stops]
+    collective = [CollectiveExtension(ref, days) for ref, days in extensions]
     return decision_clock(case.filed_on, suspensions, case.head_extension, collective, as_of=as_of)
 
 

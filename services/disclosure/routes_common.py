@@ -16,7 +16,8 @@ from shared.paging import etag_for
 MAX_PUBLIC_PAGE = 100
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a thread hop per request.
     return request.app.state.clock
 
 

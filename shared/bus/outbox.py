@@ -4,17 +4,21 @@
 commit that added rows (see shared.db), also polls as a safety net, publishes a batch
 pipelined (all publishes in flight, then the acks), marks acked rows sent, retries failures
 with exponential backoff, and deletes sent rows once they are older than the replay window.
+The rows `add_event` wrote are handed to the relay by the commit, so it publishes them without
+reading them back; whatever it cannot know that way (rows written otherwise, other processes,
+failures, a savepoint rolled back) it reads from the table.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from nats.aio.client import Client as NATS
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.bus.envelope import Event, encode_data
@@ -25,29 +29,46 @@ from shared.metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
 from shared.tracing import current_traceparent
 
 log = logging.getLogger("shared.bus.outbox")
+# One INSERT per outbox table, built once: its cache key is computed once, not per event.
+_INSERTS: dict[Any, Any] = {}
+
+
+class OutboxRow(NamedTuple):
+    """An outbox row as written by `add_event`: handed to the relay when its transaction commits."""
+
+    seq: int
+    event_id: str
+    event_type: str
+    version: int
+    source: str
+    subject: str | None
+    occurred_at: datetime
+    data: str
+    traceparent: str | None
 
 
 async def add_event(session: AsyncSession, payload: EventPayload, *, subject: str | None = None) -> str:
     """Queue `payload` for publication when (and only if) the session's transaction commits."""
     db = session.info["database"]
-    event_id = new_id()
+    t = db.outbox_table
+    stmt = _INSERTS.get(t)
+    if stmt is None:
+        stmt = _INSERTS.setdefault(t, insert(t).returning(t.c.seq))
+    values = {
+        "event_id": new_id(),
+        "event_type": payload.event_type,
+        "version": payload.event_version,
+        "source": f"/supervision/{db.service}",
+        "subject": subject,
+        "occurred_at": datetime.now(UTC),
+        "data": encode_data(payload.model_dump(mode="json")).decode(),
+        "traceparent": current_traceparent(),
+    }
     # Values as execute parameters, not .values(): the statement stays the same (compiled once).
-    await session.execute(
-        insert(db.outbox_table),
-        {
-            "event_id": event_id,
-            "event_type": payload.event_type,
-            "version": payload.event_version,
-            "source": f"/supervision/{db.service}",
-            "subject": subject,
-            "occurred_at": datetime.now(UTC),
-            "data": encode_data(payload.model_dump(mode="json")).decode(),
-            "traceparent": current_traceparent(),
-            "attempts": 0,
-        },
-    )
-    session.info["outbox_pending"] = True
-    return event_id
+    seq = (await session.execute(stmt, {**values, "attempts": 0})).scalar_one()
+    # Kept with the session: after the commit the relay publishes these without reading them back.
+    session.info.setdefault("outbox_rows", []).append(OutboxRow(seq=seq, **values))
+    return values["event_id"]
 
 
 def row_to_event(row: Any) -> Event:
@@ -105,11 +126,29 @@ class OutboxRelay:
         self.max_backoff = max_backoff
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        # Statements of every pass, built once (seqs and times are parameters).
+        t = db.outbox_table
+        self._unsent = (select(t).where(t.c.sent_at.is_(None), t.c.seq > bindparam("after_seq"))
+                        .order_by(t.c.seq).limit(batch_size))
+        self._mark_sent = (update(t).where(t.c.seq.in_(bindparam("seqs", expanding=True)))
+                           .values(sent_at=bindparam("now"), attempts=t.c.attempts + 1))
         self._last_cleanup = 0.0
         self.published = 0
+        # Rows committed by this process since the last pass (see `wake`), and whether only those
+        # are new: otherwise (rows written by other means or processes, failures, start) read them.
+        self._handed: list[OutboxRow] = []
+        self._scan = True
+        # Seqs passes read lately: a commit may hand its rows over after a pass already read them
+        # (its hook runs when the committing task resumes), and they must not go out twice.
+        self._read_lately: dict[int, None] = {}
         db.on_outbox_commit(self.wake)
 
-    def wake(self) -> None:
+    def wake(self, rows: list[OutboxRow] | None = None) -> None:
+        """A transaction committed outbox rows: these (already known), or unknown ones (None)."""
+        if rows is None:
+            self._scan = True
+        else:
+            self._handed.extend(rows)
         self._wake.set()
 
     def start(self) -> None:
@@ -133,7 +172,9 @@ class OutboxRelay:
                 pass
             self._wake.clear()
             try:
-                failed = await self.drain()
+                # A big backlog goes the pipelined way (drain); a commit's few rows go straight out.
+                handed = 0 < len(self._handed) <= self.batch_size and not (self._scan or backoff)
+                failed = await (self._publish_handed() if handed else self.drain())
                 backoff = 0.0 if not failed else min(self.max_backoff, max(0.1, backoff * 2 or 0.1))
                 await self._maybe_cleanup()
             except asyncio.CancelledError:
@@ -142,31 +183,37 @@ class OutboxRelay:
                 log.exception("outbox relay pass failed")
                 backoff = min(self.max_backoff, max(0.1, backoff * 2 or 0.1))
 
+    async def _publish_handed(self) -> int:
+        """Publish the rows this process just committed, as they were written (no read back)."""
+        rows, self._handed = sorted(r for r in self._handed if r.seq not in self._read_lately), []
+        if not rows:
+            return 0
+        sent, failed = await self.publish_rows(rows)
+        await self._mark(sent, failed)
+        OUTBOX_PENDING.labels(self.db.service).set(len(failed))
+        self._scan = bool(failed)  # retried by reading them, after the backoff
+        return len(failed)
+
     async def drain(self) -> int:
         """Publish every unsent row now; returns how many failed in this pass.
 
         Marking batch N sent overlaps with reading and publishing batch N+1 (the read starts
         after the last seq handed to the bus, so nothing is published twice in one pass).
+        Rows handed over by commits are not published again once read here.
         """
-        t = self.db.outbox_table
+        self._scan = False
         total_failed = 0
         after_seq = -1
         marking: asyncio.Task | None = None
         try:
             while True:
                 async with self.db.sessionmaker() as session:
-                    rows = (
-                        await session.execute(
-                            select(t)
-                            .where(t.c.sent_at.is_(None), t.c.seq > after_seq)
-                            .order_by(t.c.seq)
-                            .limit(self.batch_size)
-                        )
-                    ).all()
+                    rows = (await session.execute(self._unsent, {"after_seq": after_seq})).all()
                 if not rows:
                     OUTBOX_PENDING.labels(self.db.service).set(0)
                     return total_failed
                 after_seq = rows[-1].seq
+                self._note_read(rows)
                 sent, failed = await self.publish_rows(rows)
                 total_failed += len(failed)
                 if marking is not None:
@@ -178,6 +225,14 @@ class OutboxRelay:
         finally:
             if marking is not None:
                 await marking
+
+    def _note_read(self, rows: list[Any]) -> None:
+        lately = self._read_lately
+        lately.update(dict.fromkeys(r.seq for r in rows))
+        excess = len(lately) - 4 * self.batch_size  # bounded: the race is with the latest commits only
+        if excess > 0:
+            for seq in list(itertools.islice(lately, excess)):
+                del lately[seq]
 
     async def publish_rows(self, rows: list[Any]) -> tuple[list[int], list[tuple[int, str]]]:
         # The stored data is already the JSON body: publish it as is, in outbox order, acks awaited together.
@@ -202,10 +257,7 @@ class OutboxRelay:
         now = datetime.now(UTC)
         async with self.db.sessionmaker() as session:
             for i in range(0, len(sent), 500):
-                chunk = sent[i : i + 500]
-                await session.execute(
-                    update(t).where(t.c.seq.in_(chunk)).values(sent_at=now, attempts=t.c.attempts + 1)
-                )
+                await session.execute(self._mark_sent, {"seqs": sent[i : i + 500], "now": now})
             for seq, err in failed:
                 await session.execute(
                     update(t).where(t.c.seq == seq).values(attempts=t.c.attempts + 1, last_error=err[:2000])

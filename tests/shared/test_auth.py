@@ -2,6 +2,8 @@
 
 import json
 import threading
+import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Annotated, ClassVar
 
@@ -102,6 +104,28 @@ def test_unknown_kid_refresh_is_rate_limited(env, tmp_path):
     (tmp_path / "jwks.json").write_text("not json")  # a re-read now would fail loudly
     with pytest.raises(InvalidToken, match="unknown key id"):
         verifier.verify(stranger.issue_token(officer)[0])
+
+
+def test_remembered_token_still_expires_at_its_exp(env, tmp_path):
+    issuer, _, officer = env
+    verifier = TokenVerifier(jwks_path=tmp_path / "jwks.json", leeway=0)
+    ttl = issuer.ttl_seconds
+    token, _ = issuer.issue_token(officer, now=datetime.now(UTC) - timedelta(seconds=ttl - 2))
+    assert verifier.verify(token).client_id == officer.client_id  # verified, then remembered
+    exp = int(time.time()) + 2
+    time.sleep(max(0.0, exp - time.time()) + 0.05)
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify(token)
+
+
+def test_remembered_token_refused_once_its_key_left_the_key_set(env, tmp_path):
+    issuer, verifier, officer = env
+    token, _ = issuer.issue_token(officer)
+    assert verifier.verify(token).department == "scjgj"
+    write_jwks_file(load_or_create_keys(tmp_path / "other-keys"), tmp_path / "jwks.json")
+    verifier._jwks.refresh_sync()  # the key set now holds another key only
+    with pytest.raises(InvalidToken, match="unknown key id"):
+        verifier.verify(token)
 
 
 def _app(verifier):
