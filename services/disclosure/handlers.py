@@ -67,10 +67,10 @@ def make_handler(clock: Clock):
                                             reason=service.RECORD_WITHDRAWN, requested_on=p.withdrawn_on, now=now)
         elif isinstance(p, credit.GradeChanged):
             await service.note_grade(session, p.uscc, grade=p.grade, as_of=p.as_of,
-                                     rule_set_version=p.rule_set_version)
+                                     rule_set_version=p.rule_set_version, at=event.time)
         elif isinstance(p, (credit.SubjectRegistered, credit.SubjectUpdated)):
             await service.note_subject(session, p.uscc, name=p.name, subject_type=p.subject_type,
-                                       district=p.district, industry_code=p.industry_code)
+                                       district=p.district, industry_code=p.industry_code, at=event.time)
             if p.grade:
                 await service.note_grade(session, p.uscc, grade=p.grade, as_of=p.registered_on, rule_set_version=None,
                                          only_if_unknown=True)

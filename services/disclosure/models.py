@@ -149,6 +149,29 @@ class Subject(Base):
     grade: Mapped[str | None] = mapped_column(String(4))
     grade_as_of: Mapped[date | None] = mapped_column(Date)
     grade_rule_set_version: Mapped[str | None] = mapped_column(String(60))
+    # When credit emitted the profile and the grade held here: an older event delivered late (a
+    # retry reorders them) never overwrites a newer one.
+    profile_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    grade_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EarlyWithdrawal(Base):
+    """A withdrawal (revocation, repair, list exit, upheld objection) handled before the record it
+    withdraws was ever published: events of different consumers, or a retry, overtake one another.
+    The record is withdrawn as soon as it is published, as if the two had come in order."""
+
+    __tablename__ = "early_withdrawals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ref_a: Mapped[str] = mapped_column(String(200), index=True)  # upstream ids or references, as in the event
+    ref_b: Mapped[str | None] = mapped_column(String(200), index=True)
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    record_types: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))  # None: any type
+    reason: Mapped[str] = mapped_column(String(40))
+    requested_on: Mapped[date] = mapped_column(Date)
+    due_by: Mapped[date | None] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    applied_to: Mapped[str | None] = mapped_column(String(36))  # the publication it withdrew
 
 
 class EfficiencyFact(Base):

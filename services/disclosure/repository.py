@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,25 @@ class SearchFilters:
 
 
 _INSERT_PUBLICATION = insert(Publication.__table__)
+# Statements of every event and every feed poll, built once (values are parameters).
+_SOURCE_EXISTS = (select(Publication.id).where(Publication.record_type == bindparam("record_type"),
+                                               Publication.source_key == bindparam("source_key")).limit(1))
+_FEEDS: dict[tuple[bool, bool, bool], Any] = {}
+
+
+def _feed_query(by_uscc: bool, by_authority: bool, after: bool) -> Any:
+    """The feed's query for this combination of filters, built on first use."""
+    key = (by_uscc, by_authority, after)
+    if key not in _FEEDS:
+        q = select(LogLeaf, Publication).join(Publication, Publication.id == LogLeaf.publication_id)
+        if by_uscc:
+            q = q.where(LogLeaf.uscc == bindparam("uscc"))
+        if by_authority:
+            q = q.where(LogLeaf.authority == bindparam("authority"))
+        q = q.where(LogLeaf.seq > bindparam("after_seq")).order_by(LogLeaf.seq) if after \
+            else q.order_by(LogLeaf.seq.desc())
+        _FEEDS[key] = q.limit(bindparam("limit"))
+    return _FEEDS[key]
 
 
 def _escape_like(fragment: str) -> str:
@@ -61,8 +80,8 @@ class PublicationRepository:
         return await self.session.get(Publication, publication_id)
 
     async def exists_source(self, record_type: str, source_key: str) -> bool:
-        q = select(Publication.id).where(Publication.record_type == record_type, Publication.source_key == source_key)
-        return (await self.session.execute(q.limit(1))).first() is not None
+        params = {"record_type": record_type, "source_key": source_key}
+        return (await self.session.execute(_SOURCE_EXISTS, params)).first() is not None
 
     async def public_by_refs(self, refs: Sequence[str], *, uscc: str | None,
                              record_types: Sequence[str] | None = None) -> list[Publication]:
@@ -126,16 +145,11 @@ class PublicationRepository:
     async def feed(self, *, after_seq: int | None, uscc: str | None, authority: str | None,
                    limit: int) -> list[tuple[LogLeaf, Publication]]:
         """Log entries (with their publication) after leaf `after_seq` ascending, or the latest `limit`."""
-        q = select(LogLeaf, Publication).join(Publication, Publication.id == LogLeaf.publication_id)
-        if uscc:
-            q = q.where(LogLeaf.uscc == uscc)
-        if authority:
-            q = q.where(LogLeaf.authority == authority)
-        if after_seq is None:
-            rows = (await self.session.execute(q.order_by(LogLeaf.seq.desc()).limit(limit))).all()
-            return [(r[0], r[1]) for r in reversed(rows)]
-        rows = (await self.session.execute(q.where(LogLeaf.seq > after_seq).order_by(LogLeaf.seq).limit(limit))).all()
-        return [(r[0], r[1]) for r in rows]
+        q = _feed_query(bool(uscc), bool(authority), after_seq is not None)
+        params = {"uscc": uscc, "authority": authority, "after_seq": after_seq, "limit": limit}
+        rows = (await self.session.execute(q, {k: v for k, v in params.items() if v is not None})).all()
+        pairs = [(r[0], r[1]) for r in rows]
+        return pairs if after_seq is not None else pairs[::-1]
 
     async def update_subject_facets(self, uscc: str, district: str | None, industry_code: str | None) -> None:
         values = {k: v for k, v in {"district": district, "industry_code": industry_code}.items() if v}
@@ -157,6 +171,36 @@ class SubjectRepository:
         stmt = stmt.on_conflict_do_update(index_elements=[Subject.uscc], set_=values) if values \
             else stmt.on_conflict_do_nothing()
         await self.session.execute(stmt)
+
+    async def upsert_profile(self, uscc: str, at: datetime | None, **values: Any) -> bool:
+        """Write the profile unless a newer one (emitted after `at`) is held; whether it was written."""
+        values = {k: v for k, v in values.items() if v is not None}
+        newer_held = None
+        if at is not None:
+            values["profile_at"] = at = at.astimezone(UTC)
+            newer_held = or_(Subject.profile_at.is_(None), Subject.profile_at <= at)
+        return await self._upsert_where(uscc, values, newer_held)
+
+    async def upsert_grade(self, uscc: str, grade: str, as_of: date | None, rule_set_version: str | None,
+                           at: datetime | None) -> bool:
+        """Write the grade unless a newer one is held: a later `as_of`, or the same day emitted after `at`."""
+        values = {"grade": grade, "grade_as_of": as_of, "grade_rule_set_version": rule_set_version}
+        values = {k: v for k, v in values.items() if v is not None}
+        if as_of is None:
+            return await self._upsert_where(uscc, values, None)
+        same_day = Subject.grade_as_of == as_of
+        if at is not None:
+            values["grade_at"] = at = at.astimezone(UTC)
+            same_day = and_(same_day, or_(Subject.grade_at.is_(None), Subject.grade_at <= at))
+        return await self._upsert_where(uscc, values, or_(Subject.grade_as_of.is_(None),
+                                                          Subject.grade_as_of < as_of, same_day))
+
+    async def _upsert_where(self, uscc: str, values: dict[str, Any], where: Any) -> bool:
+        ins = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        stmt = ins(Subject).values(uscc=uscc, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=[Subject.uscc], set_=values, where=where) if values \
+            else stmt.on_conflict_do_nothing()
+        return (await self.session.execute(stmt)).rowcount > 0
 
     async def count_visible_by_type(self, uscc: str, today: date) -> dict[str, int]:
         q = (select(Publication.record_type, func.count()).where(visible(today), Publication.uscc == uscc)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.disclosure import service_log
+from services.disclosure import service_log, service_withdrawals
 from services.disclosure.clock import local_date
 from services.disclosure.models import Publication
 from services.disclosure.repository import PublicationRepository, SubjectRepository
@@ -116,6 +116,14 @@ async def publish(session: AsyncSession, draft: Draft, *, now: datetime) -> Publ
     await add_event(session, RecordPublished(publication_id=publication_id, record_type=rt.value, uscc=draft.uscc,
                                              log_index=seq, published_at=now, on_time=not late),
                     subject=publication_id)
+    # Asked under the log lock (taken by the append): a withdrawal kept concurrently is seen here.
+    early = await service_withdrawals.waiting_for(session, draft)
+    if early is not None:  # its withdrawal overtook it on the bus: withdraw it now, as in order
+        pub = await repo.get(publication_id)
+        await withdraw(session, pub, reason=early.reason, requested_on=early.requested_on, now=now,
+                       due_by=early.due_by)
+        early.applied_to = publication_id
+        return pub
     return Publication(**values)
 
 
@@ -158,7 +166,16 @@ async def withdraw(session: AsyncSession, pub: Publication, *, reason: str, requ
 async def withdraw_matching(session: AsyncSession, refs: list[str], *, uscc: str | None, reason: str,
                             requested_on: date, now: datetime, record_types: list[str] | None = None,
                             due_by: date | None = None) -> int:
-    pubs = await PublicationRepository(session).public_by_refs(refs, uscc=uscc, record_types=record_types)
+    repo = PublicationRepository(session)
+    pubs = await repo.public_by_refs(refs, uscc=uscc, record_types=record_types)
+    if not pubs:
+        # Perhaps the record is on its way (another consumer, a retry): look again under the log lock,
+        # which a publication holds until it commits, and keep the withdrawal for it if still nothing.
+        await service_log.lock(session)
+        pubs = await repo.public_by_refs(refs, uscc=uscc, record_types=record_types)
+        if not pubs:
+            await service_withdrawals.remember(session, refs, uscc=uscc, reason=reason, requested_on=requested_on,
+                                               record_types=record_types, due_by=due_by, now=now)
     for pub in pubs:
         await withdraw(session, pub, reason=reason, requested_on=requested_on, now=now, due_by=due_by)
     return len(pubs)
@@ -185,18 +202,24 @@ async def record_duty(session: AsyncSession, *, metric: str, ref: str, departmen
 
 
 async def note_subject(session: AsyncSession, uscc: str, *, name: str | None = None, subject_type: str | None = None,
-                       district: str | None = None, industry_code: str | None = None) -> None:
-    await SubjectRepository(session).upsert(uscc, name=name, subject_type=subject_type, district=district,
-                                            industry_code=industry_code)
+                       district: str | None = None, industry_code: str | None = None,
+                       at: datetime | None = None) -> None:
+    """Keep the subject's profile; `at` (when credit emitted it) keeps an older profile delivered late out."""
+    if not await SubjectRepository(session).upsert_profile(uscc, at, name=name, subject_type=subject_type,
+                                                           district=district, industry_code=industry_code):
+        return
     await PublicationRepository(session).update_subject_facets(uscc, district, industry_code)
 
 
 async def note_grade(session: AsyncSession, uscc: str, *, grade: str, as_of: date | None,
-                     rule_set_version: str | None, only_if_unknown: bool = False) -> None:
-    """Keep the current grade per subject; a registration's grade never overrides a later change."""
+                     rule_set_version: str | None, only_if_unknown: bool = False, at: datetime | None = None) -> None:
+    """Keep the current grade per subject; a registration's grade never overrides a later change, nor
+    an older change delivered late (by `as_of`, then by `at`, when credit emitted it) a newer one."""
     if only_if_unknown:
         known = await SubjectRepository(session).get(uscc)
         if known is not None and known.grade:
             return
-    await SubjectRepository(session).upsert(uscc, grade=grade, grade_as_of=as_of,
-                                            grade_rule_set_version=rule_set_version)
+        await SubjectRepository(session).upsert(uscc, grade=grade, grade_as_of=as_of,
+                                                grade_rule_set_version=rule_set_version)
+        return
+    await SubjectRepository(session).upsert_grade(uscc, grade, as_of, rule_set_version, at)
