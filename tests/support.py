@@ -178,3 +178,15 @@ async def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02, wha
 
 def tmpdir() -> Path:
     return Path(tempfile.mkdtemp(prefix="suptest-"))
+
+
+def handled_at_least(app, n: int):
+    """A `wait_for` predicate: the app's consumers have handled at least n events (n inbox rows)."""
+    from sqlalchemy import func, select
+
+    async def check() -> bool:
+        db = app.state.db
+        async with db.sessionmaker() as session:
+            return (await session.execute(select(func.count()).select_from(db.inbox_table))).scalar_one() >= n
+
+    return check

@@ -38,7 +38,7 @@ from tests.casework.support import (
     ready_to_decide,
     step,
 )
-from tests.support import wait_for
+from tests.support import handled_at_least, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -219,9 +219,9 @@ async def test_a_penalty_credit_withdrew_no_longer_counts_against_first_offence(
             # Reversed: the withdrawal first, then the record it withdraws.
             added, withdrawn = penalty_of(USCC_C, "沪药监罚〔2026〕12号")
             await _publish(js, "credit", withdrawn)
-            await wait_for(lambda: _handled(c, 3), what="the early withdrawal handled")
+            await wait_for(handled_at_least(c.app, 3), what="the early withdrawal handled")
             await _publish(js, "credit", added)
-            await wait_for(lambda: _handled(c, 4), what="the record handled")
+            await wait_for(handled_at_least(c.app, 4), what="the record handled")
             assert await first_offence(c, USCC_C) is True
     finally:
         await nc.close()
@@ -229,11 +229,3 @@ async def test_a_penalty_credit_withdrew_no_longer_counts_against_first_offence(
 
 async def _negated(check) -> bool:
     return not await check
-
-
-async def _handled(c, n: int) -> bool:
-    from sqlalchemy import func, select
-
-    inbox = c.app.state.db.inbox_table
-    async with c.app.state.db.sessionmaker() as s:
-        return (await s.execute(select(func.count()).select_from(inbox))).scalar_one() >= n

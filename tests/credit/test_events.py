@@ -16,7 +16,7 @@ from shared.contracts.inspection import ResultRecorded
 from shared.ids import new_id
 from tests.auth_support import service_client
 from tests.credit.helpers import days_ago, outbox_events, register
-from tests.support import wait_for
+from tests.support import handled_at_least, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -171,15 +171,7 @@ async def test_a_decision_before_registration_counts_once_registered(databases, 
 
 
 async def _handled(c, n: int) -> None:
-    """Wait until the service's consumers have handled n events (the inbox has n rows)."""
-    from sqlalchemy import func, select
-
-    async def count() -> bool:
-        async with c.app.state.db.sessionmaker() as s:
-            inbox = c.app.state.db.inbox_table
-            return (await s.execute(select(func.count()).select_from(inbox))).scalar_one() >= n
-
-    await wait_for(count, what=f"{n} events handled")
+    await wait_for(handled_at_least(c.app, n), what=f"{n} events handled")
 
 
 async def _credit_state(c, authority, uscc: str) -> dict:

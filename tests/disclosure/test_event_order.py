@@ -12,7 +12,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.disclosure.models import (
     EarlyWithdrawal,
@@ -23,7 +23,7 @@ from services.disclosure.models import (
 )
 from shared.contracts.credit import GradeChanged, RecordWithdrawn, SubjectUpdated
 from tests.disclosure import support as s
-from tests.support import wait_for
+from tests.support import handled_at_least, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -40,14 +40,7 @@ class Sender:
             e = dataclasses.replace(e, time=at)
         await self.bus.js.publish(e.nats_subject, e.body(), headers=e.headers())
         self.handled += 1
-        db = self.c.app.state.db
-
-        async def done() -> bool:
-            async with db.sessionmaker() as session:
-                return (await session.execute(select(func.count()).select_from(db.inbox_table))).scalar_one() \
-                    >= self.handled
-
-        await wait_for(done, what=f"event {self.handled} handled")
+        await wait_for(handled_at_least(self.c.app, self.handled), what=f"event {self.handled} handled")
 
 
 def pairs(code: str, name: str, start: datetime) -> list[tuple[tuple, tuple]]:

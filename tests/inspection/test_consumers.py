@@ -22,7 +22,7 @@ from shared.contracts.credit import (
 from shared.ids import new_id
 from tests.auth_support import service_client
 from tests.inspection.helpers import make_inspector, make_item, uscc
-from tests.support import wait_for
+from tests.support import handled_at_least, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -98,7 +98,7 @@ async def test_the_grade_at_registration_counts_until_a_grade_change(databases, 
         await wait_for(lambda: _is(obj, lambda o: o["grade"] == "D"), what="grade change")
         await bus.publish(SubjectUpdated(uscc=code, name="Graded Ltd", subject_type="enterprise",
                                          district="310104", industry_code="H6210", grade="B"))
-        await wait_for(_consumed(c, 3), what="update handled")
+        await wait_for(handled_at_least(c.app, 3), what="update handled")
         assert (await obj())["grade"] == "D"  # a profile update never resets a dated grade
 
 
@@ -124,7 +124,7 @@ async def test_risk_alert_opens_one_key_task_with_its_reason(databases, authorit
 
         await wait_for(tasks, what="key task")
         # Subject and alert come through different durable consumers: judge once all three are handled.
-        await wait_for(_consumed(c, 3), what="all three events handled")
+        await wait_for(handled_at_least(c.app, 3), what="all three events handled")
         obj = (await c.get(f"/objects/{code}", headers=h)).json()
         assert obj["risk_level"] == "high"
         found = await tasks()
@@ -191,7 +191,7 @@ async def test_object_events_delivered_in_reverse_leave_the_same_object_as_in_or
             for payload, at in [(registration, start)] + (stamped[::-1] if reverse else stamped):
                 await bus.publish(payload, at=at)
                 handled += 1
-                await wait_for(_consumed(c, handled), what=f"event {handled} handled")
+                await wait_for(handled_at_least(c.app, handled), what=f"event {handled} handled")
             obj = (await c.get(f"/objects/{code}", headers=h)).json()
             tasks = (await c.get("/tasks", params={"kind": "key", "uscc": code}, headers=h)).json()["items"]
             finals.append(({k: v for k, v in obj.items() if k != "uscc"}, await _memberships(c, code), len(tasks)))
@@ -212,15 +212,6 @@ async def _memberships(c, code: str) -> list[tuple[str, str, str | None]]:
         rows = (await s.execute(select(ListMembership).where(ListMembership.uscc == code))).scalars()
         return sorted((m.list_kind, m.entered_on.isoformat(), m.exited_on and m.exited_on.isoformat()) for m in rows)
 
-
-def _consumed(c, n: int):
-    async def check() -> bool:
-        from sqlalchemy import func, select
-
-        inbox = c.app.state.db.inbox_table
-        async with c.app.state.db.sessionmaker() as s:
-            return (await s.execute(select(func.count()).select_from(inbox))).scalar_one() >= n
-    return check
 
 
 async def _is(getter, pred) -> bool:
