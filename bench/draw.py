@@ -8,7 +8,11 @@ import time
 from datetime import date
 
 from services.inspection.rules.assignment import Inspector, assign_inspectors
-from services.inspection.rules.draw import Subject, draw_inspection_objects, population_root
+from services.inspection.rules.draw import (
+    Subject,
+    draw_inspection_objects,
+    population_root,
+)
 from services.inspection.rules.ratios import ratio_table_in_force
 
 _GRADES = ["A"] * 30 + ["B"] * 45 + ["C"] * 15 + ["D"] * 5 + [None] * 5

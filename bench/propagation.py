@@ -34,7 +34,7 @@ from tests.support import free_port
 TEAM = [{"officer_id": "officer-zhang"}, {"officer_id": "officer-li"}]
 
 
-async def ready_case(c: httpx.AsyncClient, headers: dict, i: int, today) -> str:  # noqa: ANN001
+async def ready_case(c: httpx.AsyncClient, headers: dict, i: int, today) -> str:
     from supervision.synthetic import make_uscc
 
     back = 30

@@ -111,11 +111,11 @@ async def run_backend(backend: str, args: argparse.Namespace) -> dict[str, float
         done: dict[str, float] = {}
 
         class TimedConsumer(Consumer):
-            async def _handle(self, event):  # noqa: ANN001
+            async def _handle(self, event):
                 await super()._handle(event)
                 done[event.data["probe_id"]] = time.perf_counter()
 
-        async def handle(session, event) -> None:  # noqa: ANN001
+        async def handle(session, event) -> None:
             await session.execute(effects.insert().values(probe_id=event.data["probe_id"]))
 
         c = TimedConsumer(consumer_db, js, nc, Subscription("bench-consumer", "platform",

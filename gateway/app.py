@@ -25,12 +25,17 @@ from sqlalchemy.engine import make_url
 
 from gateway import routes
 from gateway.docs import docs_router
-from gateway.openapi import MergedOpenAPI
 from gateway.guard import make_guard
+from gateway.openapi import MergedOpenAPI
 from gateway.proxy import Proxy, Receive, Scope, Send, problem_response
 from gateway.runtime import GatewayRuntime
 from gateway.settings import GatewaySettings
-from shared.app import RequestContextMiddleware, health_router, install_problem_handlers, operation_id
+from shared.app import (
+    RequestContextMiddleware,
+    health_router,
+    install_problem_handlers,
+    operation_id,
+)
 from shared.logs import configure_logging
 from shared.metrics import HTTP_REQUESTS
 from shared.migrate import at_head, upgrade_to_head
@@ -132,7 +137,7 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
                   timeout=settings.upstream_timeout, pool_size=settings.upstream_pool_size)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # noqa: ANN202
+    async def lifespan(app: FastAPI):
         configure_logging("gateway", settings.log_level, settings.log_json)
         if settings.migrate_on_start:
             _ensure_sqlite_dir(settings.audit_database_url)

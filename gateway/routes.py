@@ -24,7 +24,12 @@ from gateway.schemas import (
     TokenOut,
 )
 from shared.app import problem_responses
-from shared.auth import PermissionDenied, Principal, Unauthenticated, principal_dependency
+from shared.auth import (
+    PermissionDenied,
+    Principal,
+    Unauthenticated,
+    principal_dependency,
+)
 from shared.errors import Unprocessable
 from shared.identifiers import InvalidIdentifier, validate_uscc
 from shared.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, encode_cursor

@@ -19,7 +19,13 @@ from gateway.keys import STATE_FILE, KeyRing, load_or_create_keys, write_jwks_fi
 from gateway.policy import Policy, load_policy
 from gateway.ratelimit import RateLimiter
 from gateway.settings import GatewaySettings
-from gateway.tokens import Catalogue, TokenIssuer, TokenResponse, load_catalogue, token_response
+from gateway.tokens import (
+    Catalogue,
+    TokenIssuer,
+    TokenResponse,
+    load_catalogue,
+    token_response,
+)
 from gateway.verify import CachedVerifier
 from shared.auth import TokenVerifier
 

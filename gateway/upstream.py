@@ -47,10 +47,30 @@ class _StaleConnection(UpstreamBroken):
 
 
 class _Connection(asyncio.Protocol):
-    __slots__ = ("pool", "transport", "parser", "closed", "idle_since", "status", "headers",
-                 "body", "buffered", "complete", "error", "got_bytes", "headers_waiter",
-                 "data_waiter", "drain_waiter", "paused_reading", "paused_writing", "last_read",
-                 "timer", "timeout", "skip_body", "keep_alive")
+    __slots__ = (
+        "body",
+        "buffered",
+        "closed",
+        "complete",
+        "data_waiter",
+        "drain_waiter",
+        "error",
+        "got_bytes",
+        "headers",
+        "headers_waiter",
+        "idle_since",
+        "keep_alive",
+        "last_read",
+        "parser",
+        "paused_reading",
+        "paused_writing",
+        "pool",
+        "skip_body",
+        "status",
+        "timeout",
+        "timer",
+        "transport",
+    )
 
     def __init__(self, pool: UpstreamPool) -> None:
         self.pool = pool
@@ -194,7 +214,7 @@ class _Connection(asyncio.Protocol):
 
 
 class UpstreamResponse:
-    __slots__ = ("conn", "status", "headers", "_released")
+    __slots__ = ("_released", "conn", "headers", "status")
 
     def __init__(self, conn: _Connection) -> None:
         self.conn = conn

@@ -23,7 +23,7 @@ def _expiry(token: str) -> float:
 
 
 class CachedVerifier:
-    def __init__(self, verifier: TokenVerifier, max_entries: int = 50_000, clock=time.time):  # noqa: ANN001
+    def __init__(self, verifier: TokenVerifier, max_entries: int = 50_000, clock=time.time):
         self.verifier = verifier
         self.max_entries = max_entries
         self._clock = clock

@@ -26,14 +26,25 @@ from sqlalchemy import MetaData
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.auth import PermissionDenied, TokenVerifier, Unauthenticated, principal_dependency
+from shared.auth import (
+    PermissionDenied,
+    TokenVerifier,
+    Unauthenticated,
+    principal_dependency,
+)
 from shared.bus.consumer import Subscription
 from shared.bus.runtime import ServiceBus
 from shared.bus.tables import BusTables
 from shared.db import Database
 from shared.errors import PROBLEM_BASE, DomainError
-from shared.idempotency import (HEADER as IDEMPOTENCY_HEADER, KEY_IN_USE, IdempotencyMiddleware,
-                                IdempotentReplay, forget_expired_keys, is_key_race)
+from shared.idempotency import HEADER as IDEMPOTENCY_HEADER
+from shared.idempotency import (
+    KEY_IN_USE,
+    IdempotencyMiddleware,
+    IdempotentReplay,
+    forget_expired_keys,
+    is_key_race,
+)
 from shared.ids import new_id
 from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -324,7 +335,7 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
     s = spec.settings
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # noqa: ANN202
+    async def lifespan(app: FastAPI):
         configure_logging(spec.name, s.log_level, s.log_json)
         if s.migrate_on_start:
             await asyncio.to_thread(upgrade_to_head, spec.name, s.database_url)

@@ -7,7 +7,12 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Integer, MetaData, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import Session
 
 from shared.db_sqlite import one_trip_dbapi
@@ -37,7 +42,7 @@ def make_engine(url: str, **kw: Any) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, module=one_trip_dbapi(), **kw)
 
         @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
             cur = dbapi_conn.cursor()
             # WAL lets readers run beside the single writer; NORMAL sync is durable in WAL mode.
             cur.execute("PRAGMA journal_mode=WAL")

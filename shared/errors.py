@@ -55,7 +55,7 @@ class Unprocessable(DomainError):
     status, title, slug = 422, "Unprocessable content", "validation"
 
     @classmethod
-    def field(cls, field: str, rule: str, message: str) -> "Unprocessable":
+    def field(cls, field: str, rule: str, message: str) -> Unprocessable:
         return cls(f"{field}: {message}", errors=[{"field": field, "rule": rule, "message": message}])
 
 

@@ -40,7 +40,7 @@ def alembic_config(service: str, database_url: str) -> Config:
     return cfg
 
 
-def _run_in_thread_if_loop(fn, *args) -> None:  # noqa: ANN001
+def _run_in_thread_if_loop(fn, *args) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -71,14 +71,14 @@ def head_revisions(service: str) -> set[str]:
 
 
 async def current_revisions(conn: AsyncConnection, service: str) -> set[str]:
-    def read(sync_conn) -> set[str]:  # noqa: ANN001
+    def read(sync_conn) -> set[str]:
         ctx = MigrationContext.configure(sync_conn, opts={"version_table": version_table(service)})
         return set(ctx.get_current_heads())
 
     return await conn.run_sync(read)
 
 
-async def at_head(engine, service: str) -> tuple[bool, str]:  # noqa: ANN001
+async def at_head(engine, service: str) -> tuple[bool, str]:
     heads = head_revisions(service)
     async with engine.connect() as conn:
         current = await current_revisions(conn, service)
@@ -104,7 +104,7 @@ def run_env(target_metadata: MetaData, service: str) -> None:
             context.run_migrations()
         return
 
-    def do_run(connection) -> None:  # noqa: ANN001
+    def do_run(connection) -> None:
         context.configure(connection=connection, **opts)
         with context.begin_transaction():
             context.run_migrations()

@@ -37,7 +37,7 @@ async def _play(gateway_url: str, creds: dict[str, dict[str, Any]], subjects: in
         await gw.close()
 
 
-def make_demo_hook(data_dir: Path, echo=print, subjects: int = 200):  # noqa: ANN001
+def make_demo_hook(data_dir: Path, echo=print, subjects: int = 200):
     def hook(urls: dict[str, str]) -> None:
         creds = _credentials(data_dir)
         marker = data_dir / MARKER

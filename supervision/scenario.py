@@ -72,7 +72,7 @@ class Gateway:
             headers["Authorization"] = f"Bearer {await self.token(who)}"
         return await self.client.request(method, path, headers=headers, **kw)
 
-    async def until(self, check, what: str, timeout: float = 30.0) -> Any:  # noqa: ANN001
+    async def until(self, check, what: str, timeout: float = 30.0) -> Any:
         """Poll `check()` until it returns something truthy (events travel asynchronously)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:

@@ -104,7 +104,7 @@ _CUM = {id(SHANGHAI_DISTRICTS): _cumulative(SHANGHAI_DISTRICTS, 2), id(SUBJECT_T
         id(INDUSTRIES): _cumulative(INDUSTRIES, 3)}
 
 
-def _weighted(rng: random.Random, items: list, weight_index: int):  # noqa: ANN001
+def _weighted(rng: random.Random, items: list, weight_index: int):
     return rng.choices(items, cum_weights=_CUM[id(items)])[0]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support import DatabaseFactory, NatsServer, pg_available, tmpdir  # noqa: E402
+from tests.support import DatabaseFactory, NatsServer, pg_available, tmpdir
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _PG_OK = pg_available()

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from shared.identifiers import is_resident_id, is_valid_uscc
-from supervision.synthetic import SHANGHAI_DISTRICTS, generate_inspectors, generate_subjects, make_uscc
+from supervision.synthetic import (
+    SHANGHAI_DISTRICTS,
+    generate_inspectors,
+    generate_subjects,
+    make_uscc,
+)
 
 
 def test_subjects_have_valid_codes_and_shanghai_districts():

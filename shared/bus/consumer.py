@@ -26,7 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.bus.envelope import Event
 from shared.bus.streams import dead_letter_subject, stream_name
-from shared.metrics import CONSUMER_DEAD_LETTERED, CONSUMER_DUPLICATES, CONSUMER_PROCESSED, CONSUMER_RETRIES
+from shared.metrics import (
+    CONSUMER_DEAD_LETTERED,
+    CONSUMER_DUPLICATES,
+    CONSUMER_PROCESSED,
+    CONSUMER_RETRIES,
+)
 from shared.tracing import traceparent_var
 
 log = logging.getLogger("shared.bus.consumer")
@@ -162,21 +167,20 @@ class Consumer:
         if self._inbox_insert is None:  # built once: the event's values are execute parameters
             ins = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
             self._inbox_insert = ins(self.db.inbox_table).on_conflict_do_nothing()
-        async with self.db.sessionmaker() as session:
-            async with session.begin():
-                result = await session.execute(
-                    self._inbox_insert,
-                    {
-                        "consumer": self.name,
-                        "event_id": event.id,
-                        "event_type": event.type,
-                        "processed_at": datetime.now(UTC),
-                    },
-                )
-                if result.rowcount == 0:
-                    CONSUMER_DUPLICATES.labels(self.name).inc()
-                    return
-                await self.sub.handler(session, event)
+        async with self.db.sessionmaker() as session, session.begin():
+            result = await session.execute(
+                self._inbox_insert,
+                {
+                    "consumer": self.name,
+                    "event_id": event.id,
+                    "event_type": event.type,
+                    "processed_at": datetime.now(UTC),
+                },
+            )
+            if result.rowcount == 0:
+                CONSUMER_DUPLICATES.labels(self.name).inc()
+                return
+            await self.sub.handler(session, event)
         self.processed += 1
         CONSUMER_PROCESSED.labels(self.name).inc()
 

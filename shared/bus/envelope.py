@@ -55,7 +55,7 @@ class Event:
         return encode_data(self.data)
 
     @classmethod
-    def from_nats(cls, headers: dict[str, str] | None, body: bytes) -> "Event":
+    def from_nats(cls, headers: dict[str, str] | None, body: bytes) -> Event:
         h = headers or {}
         missing = [k for k in ("ce-id", "ce-type", "ce-source", "ce-specversion") if k not in h]
         if missing:

@@ -58,4 +58,4 @@ class ResultRecorded(EventPayload):
     evidence_hashes: list[str] = []
 
 
-__all__ = ["PlanPublished", "DrawCompleted", "ResultRecorded"]
+__all__ = ["DrawCompleted", "PlanPublished", "ResultRecorded"]

@@ -10,7 +10,12 @@ import json
 
 import typer
 
-from gateway.credentials import create_client, ensure_demo_clients, registry_for, rotate_signing_keys
+from gateway.credentials import (
+    create_client,
+    ensure_demo_clients,
+    registry_for,
+    rotate_signing_keys,
+)
 from gateway.settings import GatewaySettings
 
 

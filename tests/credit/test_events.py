@@ -158,7 +158,7 @@ async def test_a_decision_before_registration_counts_once_registered(databases, 
     async with service_client("credit", databases, authority, nats_server.url) as c:
         uscc = make_uscc()
         await publish(nats_server.url, "casework", decision(uscc, "沪市监处〔2026〕777号", severity="general",
-                                                            fine_amount=Decimal("50000")))
+                                                            fine_amount=Decimal(50000)))
 
         async def recorded():
             return await outbox_events(c, "sup.credit.record.added", uscc)

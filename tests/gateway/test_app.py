@@ -11,7 +11,14 @@ import pytest
 
 from gateway.credentials import create_client
 from shared.auth import TokenVerifier
-from tests.gateway.support import OTHER, SUBJECT, gateway_client, gateway_settings, mint, stub_upstream
+from tests.gateway.support import (
+    OTHER,
+    SUBJECT,
+    gateway_client,
+    gateway_settings,
+    mint,
+    stub_upstream,
+)
 
 pytestmark = pytest.mark.anyio
 

@@ -12,7 +12,14 @@ import pytest
 
 from gateway.audit import AUDIT_DROPPED, AuditLog, subjects_in
 from shared.auth import PUBLIC
-from tests.gateway.support import OTHER, SUBJECT, gateway_client, gateway_settings, mint, stub_upstream
+from tests.gateway.support import (
+    OTHER,
+    SUBJECT,
+    gateway_client,
+    gateway_settings,
+    mint,
+    stub_upstream,
+)
 
 pytestmark = pytest.mark.anyio
 

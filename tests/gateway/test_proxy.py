@@ -8,9 +8,9 @@ import pytest
 from aiohttp import web
 
 from gateway.clients import ClientRegistry, MemoryClientStore
+from gateway.guard import make_guard
 from gateway.keys import load_or_create_keys, write_jwks_file
 from gateway.policy import load_policy
-from gateway.guard import make_guard
 from gateway.proxy import make_proxy
 from gateway.ratelimit import RateLimiter
 from gateway.tokens import TokenIssuer, load_catalogue

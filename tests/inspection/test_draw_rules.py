@@ -192,7 +192,11 @@ def test_known_root_skips_rehashing_but_needs_the_sorted_pool():
 def test_results_are_due_for_publication_within_20_working_days():
     from datetime import date as _date
 
-    from services.inspection.rules.results import RESULT_PUBLICATION_WORKING_DAYS, is_overdue, publication_deadline
+    from services.inspection.rules.results import (
+        RESULT_PUBLICATION_WORKING_DAYS,
+        is_overdue,
+        publication_deadline,
+    )
 
     assert RESULT_PUBLICATION_WORKING_DAYS == 20
     due = publication_deadline(_date(2026, 9, 25))  # National Day week in between

@@ -2,6 +2,7 @@
 
 import random
 
+from services.inspection.rules.assignment import Inspector, assign_inspectors
 from services.inspection.rules.draw import (
     Subject,
     draw_inspection_objects,
@@ -12,7 +13,6 @@ from services.inspection.rules.draw import (
     scores_below,
 )
 from services.inspection.rules.ratios import RATIO_TABLES
-from services.inspection.rules.assignment import Inspector, assign_inspectors
 from services.inspection.service_draw import (
     DrawnMember,
     TwoProcessRanker,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fastapi import APIRouter
 
 from shared.web import PrincipalDep
@@ -75,7 +74,8 @@ async def test_bad_token_is_401_problem(databases, authority):
 
 
 async def test_migrations_run_on_empty_database_and_are_idempotent(databases):
-    from shared.migrate import SERVICES as ALL, upgrade_to_head
+    from shared.migrate import SERVICES as ALL
+    from shared.migrate import upgrade_to_head
 
     for service in [s for s in ALL if s != "gateway"]:
         url = await databases.empty()

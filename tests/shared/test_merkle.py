@@ -137,7 +137,7 @@ def test_every_consistency_proof_verifies_and_tampering_fails():
     hashes = [leaf_hash(b"entry-%d" % i) for i in range(40)]
     roots = [merkle_root_from_leaf_hashes(hashes[:k]) for k in range(41)]
     for n in range(1, 41):
-        for m in range(0, n + 1):
+        for m in range(n + 1):
             proof = consistency_proof(m, hashes[:n])
             assert verify_consistency(m, n, roots[m], roots[n], proof), (m, n)
             if 0 < m < n:

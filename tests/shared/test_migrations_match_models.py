@@ -20,7 +20,7 @@ METADATA = {"gateway": ("gateway.audit_models", "AuditBase")}
 POSTGRESQL_ONLY_INDEXES = {"ix_publications_subject_name_trgm"}
 
 
-def metadata_of(service: str):  # noqa: ANN201
+def metadata_of(service: str):
     module, base = METADATA.get(service, (f"services.{service}.models", "Base"))
     return getattr(importlib.import_module(module), base).metadata
 
@@ -31,7 +31,7 @@ async def test_migrations_at_head_match_the_models(databases):
         engine = create_async_engine(await databases.fresh(service))
         try:
             async with engine.connect() as conn:
-                def compare(sync_conn, service=service):  # noqa: ANN001, ANN202
+                def compare(sync_conn, service=service):
                     ctx = MigrationContext.configure(sync_conn, opts={"compare_type": True})
                     found = compare_metadata(ctx, metadata_of(service))
                     return [d for d in found if not _is_version_table(d, service) and not _is_pg_only(d)]
@@ -43,9 +43,9 @@ async def test_migrations_at_head_match_the_models(databases):
     assert differences == {}
 
 
-def _is_version_table(diff, service: str) -> bool:  # noqa: ANN001
+def _is_version_table(diff, service: str) -> bool:
     return diff[0] == "remove_table" and diff[1].name == version_table(service)
 
 
-def _is_pg_only(diff) -> bool:  # noqa: ANN001
+def _is_pg_only(diff) -> bool:
     return diff[0] == "remove_index" and diff[1].name in POSTGRESQL_ONLY_INDEXES

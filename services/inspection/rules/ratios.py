@@ -7,11 +7,11 @@ computes the same sample size: binary floats would make ceil(0.03 * 100) equal 4
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping
 
 GRADES = ("A", "B", "C", "D")
 UNGRADED = "ungraded"

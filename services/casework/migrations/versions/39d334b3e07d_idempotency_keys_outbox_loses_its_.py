@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '39d334b3e07d'
 down_revision = 'f00f3b8bee11'
 branch_labels = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'f00f3b8bee11'
 down_revision = '5090ee407b36'
 branch_labels = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '4d40ce174679'
 down_revision = 'c786cc9eea51'
 branch_labels = None

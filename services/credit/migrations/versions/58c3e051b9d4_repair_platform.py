@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '58c3e051b9d4'
 down_revision = 'e434c939cb5b'
 branch_labels = None

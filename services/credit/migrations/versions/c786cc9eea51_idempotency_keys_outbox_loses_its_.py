@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'c786cc9eea51'
 down_revision = 'db3b76315997'
 branch_labels = None

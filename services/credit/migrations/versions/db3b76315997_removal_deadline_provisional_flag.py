@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'db3b76315997'
 down_revision = '58c3e051b9d4'
 branch_labels = None

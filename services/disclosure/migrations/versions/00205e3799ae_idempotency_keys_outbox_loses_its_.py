@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '00205e3799ae'
 down_revision = '3d0c1a311fb2'
 branch_labels = None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '3d0c1a311fb2'
 down_revision = 'd854a5d3791c'
 branch_labels = None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'b7587ec1ebba'
 down_revision = '00205e3799ae'
 branch_labels = None

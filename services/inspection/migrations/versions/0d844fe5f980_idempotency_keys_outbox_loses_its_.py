@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0d844fe5f980'
 down_revision = '7c41d9e2a5b3'
 branch_labels = None

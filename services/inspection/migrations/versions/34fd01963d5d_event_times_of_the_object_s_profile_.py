@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '34fd01963d5d'
 down_revision = '0d844fe5f980'
 branch_labels = None
