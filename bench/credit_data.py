@@ -143,8 +143,8 @@ class BenchDatabase:
 
 async def load_subjects(db, n: int, batch_size: int = 20_000) -> None:
     """n synthetic subjects through the import service (benchmark set-up, not measured)."""
-    from services.credit.service import shanghai_today
-    from services.credit.service_import import import_batch
+    from services.credit.subjects.bulk_import import import_batch
+    from shared.clock import shanghai_today
 
     today = shanghai_today()
     for start in range(0, n, batch_size):

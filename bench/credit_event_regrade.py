@@ -28,8 +28,8 @@ GOAL_MS = 5.0
 
 
 def _event(uscc: str, i: int):
-    from services.credit.service import shanghai_today
     from shared.bus.envelope import Event
+    from shared.clock import shanghai_today
     from shared.contracts.casework import DecisionIssued
     from shared.ids import new_id
 

@@ -30,7 +30,7 @@ async def seed_history(db, n: int, share: float, seed: int = 7) -> int:
     from sqlalchemy import insert
 
     from services.credit.models import CreditRecord, ListEntry
-    from services.credit.service import shanghai_today
+    from shared.clock import shanghai_today
     from shared.ids import new_id
 
     rnd = random.Random(seed)
@@ -64,7 +64,7 @@ async def seed_history(db, n: int, share: float, seed: int = 7) -> int:
 
 
 async def run(n: int, url: str | None, share: float, batch_size: int, keep: bool) -> dict:
-    from services.credit.service_grading import regrade_all
+    from services.credit.grading.service import regrade_all
 
     async with BenchDatabase(url, keep) as bench:
         db = bench.database()

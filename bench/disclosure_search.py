@@ -21,9 +21,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from services.disclosure.clock import Clock
+from services.disclosure.deps import Clock
 from services.disclosure.models import Publication
-from services.disclosure.repository import PublicationRepository, SearchFilters
+from services.disclosure.publications.repository import (
+    PublicationRepository,
+    SearchFilters,
+)
 from shared.db import Database
 from shared.migrate import upgrade_to_head
 

@@ -31,9 +31,9 @@ from pathlib import Path
 import httpx
 
 from bench.common import machine, percentile
-from gateway.clients import Client
-from gateway.keys import load_or_create_keys, write_jwks_file
-from gateway.tokens import TokenIssuer, load_catalogue
+from gateway.identity.clients import Client
+from gateway.identity.keys import load_or_create_keys, write_jwks_file
+from gateway.identity.tokens import TokenIssuer, load_catalogue
 from shared.migrate import upgrade_to_head
 from tests.support import free_port
 

@@ -41,15 +41,18 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from bench.common import machine, scratch_database
-from services.inspection import service_lists, service_plans
+from services.inspection.directory import service as directory
+from services.inspection.directory.repository import DirectoryRepository
+from services.inspection.directory.schemas import ItemIn
 from services.inspection.models import (
     InspectionObject,
     InspectorRecord,
     Task,
     bus_tables,
 )
-from services.inspection.repository_lists import ListsRepository
-from services.inspection.repository_plans import PlansRepository
+from services.inspection.plans import service as plans_service
+from services.inspection.plans.repository import PlansRepository
+from services.inspection.plans.schemas import PlanIn
 from services.inspection.rules.assignment import assign_inspectors
 from services.inspection.rules.draw import Subject, draw_inspection_objects
 from shared.auth import Principal
@@ -138,29 +141,29 @@ async def run(args) -> None:
         try:
             await _timed("fill object database (not counted)", lambda: _fill(db, args.n, rnd))
             async with db.sessionmaker() as s:
-                lists = ListsRepository(s)
-                market = await service_lists.create_item(lists, LEAD, {
-                    "code": "BENCH-SCJG", "name": "n", "legal_basis": "b", "method": "m", "kind": "general",
-                    "subject_types": [], "industries": []})
-                health = await service_lists.create_item(lists, LEAD.__class__(
-                    kind="department", client_id="bench-wjw", department="wjw", roles=frozenset({"admin"})), {
-                    "code": "BENCH-WJW", "name": "n", "legal_basis": "b", "method": "m", "kind": "general",
-                    "subject_types": [], "industries": []})
-                plan = await service_plans.create_plan(PlansRepository(s), lists, LEAD, {
-                    "name": "bench", "item_ids": [market.id, health.id], "partner_departments": ["wjw"],
-                    "period_start": date.today(), "period_end": date.today() + timedelta(days=90), "scope": {}})
+                lists = DirectoryRepository(s)
+                market = await directory.create_item(lists, LEAD, ItemIn(
+                    code="BENCH-SCJG", name="n", legal_basis="b", method="m", kind="general",
+                    subject_types=[], industries=[]))
+                health = await directory.create_item(lists, LEAD.__class__(
+                    kind="department", client_id="bench-wjw", department="wjw", roles=frozenset({"admin"})), ItemIn(
+                    code="BENCH-WJW", name="n", legal_basis="b", method="m", kind="general",
+                    subject_types=[], industries=[]))
+                plan = await plans_service.create_plan(PlansRepository(s), lists, LEAD, PlanIn(
+                    name="bench", item_ids=[market.id, health.id], partner_departments=["wjw"],
+                    period_start=date.today(), period_end=date.today() + timedelta(days=90), scope={}))
                 await s.commit()
                 plan_id = plan.id
 
             async def commit():
                 async with db.sessionmaker() as s:
-                    p = await service_plans.commit_plan(PlansRepository(s), ListsRepository(s), LEAD, plan_id)
+                    p = await plans_service.commit_plan(PlansRepository(s), DirectoryRepository(s), LEAD, plan_id)
                     await s.commit()
                     return p
 
             async def draw():
                 async with db.sessionmaker() as s:
-                    d = await service_plans.draw_plan(PlansRepository(s), ListsRepository(s), LEAD, plan_id)
+                    d = await plans_service.draw_plan(PlansRepository(s), DirectoryRepository(s), LEAD, plan_id)
                     await s.commit()
                     return d
 
@@ -177,14 +180,14 @@ async def run(args) -> None:
 
             # Baseline in the same run: the bare pure draw over the same population, prebuilt in memory
             # (one process, as a verifier runs it), then the pure assignment of what it drew.
-            seed, table = bytes.fromhex(plan.seed_hex), service_plans.plan_table(plan)
+            seed, table = bytes.fromhex(plan.seed_hex), plans_service.plan_table(plan)
             pure, t_pure = await _timed("baseline: rules draw on a prebuilt list", lambda: _now(
                 draw_inspection_objects, plan_id, seed, population, table, known_root=plan.population_root))
             if [list(st.selected) for st in pure.strata] != [st["selected"] for st in drawn.record["strata"]]:
                 raise SystemExit("the service's selection differs from the pure draw's")
             async with db.sessionmaker() as s:
-                inspectors = [service_plans.inspector_rule(r) for r in
-                              await ListsRepository(s).inspectors_of(plan.departments)]
+                inspectors = [directory.inspector_rule(r) for r in
+                              await DirectoryRepository(s).inspectors_of(plan.departments)]
             chosen = set(pure.selected)
             objects = [Subject(uscc=r.uscc, grade=r.grade, red_list=r.red_list, district=r.district)
                        for r in population if r.uscc in chosen]

@@ -28,7 +28,8 @@ from pathlib import Path
 import httpx
 
 from bench.common import machine, percentile
-from supervision.embedded import AppSpec, EmbeddedConfig, EmbeddedRun, Ports
+from supervision.embedded.config import AppSpec, EmbeddedConfig, Ports
+from supervision.embedded.runner import EmbeddedRun
 from tests.support import free_port
 
 TEAM = [{"officer_id": "officer-zhang"}, {"officer_id": "officer-li"}]
@@ -71,7 +72,7 @@ def cpu_of(run_: EmbeddedRun) -> dict[str, float]:
 
 
 async def run(args: argparse.Namespace) -> None:
-    from services.casework.service_common import today as casework_today
+    from services.casework.cases.service import today as casework_today
     from tests.auth_support import Authority
     from tests.support import DatabaseFactory
 

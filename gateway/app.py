@@ -2,7 +2,7 @@
 
 Two parts behind one pure-ASGI dispatcher:
 
-* the proxy (gateway/proxy.py), for every service path: no FastAPI on this path, a cached
+* the proxy (gateway/proxy/), for every service path: no FastAPI on this path, a cached
   token check, the precompiled policy, a token bucket, a queued audit record;
 * a small FastAPI app for the gateway's own routes: /oauth/token, /.well-known/jwks.json,
   /audit/..., the merged /openapi.json, /docs, /healthz, /readyz, /metrics.
@@ -23,11 +23,12 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.engine import make_url
 
-from gateway import routes
-from gateway.docs import docs_router
-from gateway.guard import make_guard
-from gateway.openapi import MergedOpenAPI
-from gateway.proxy import Proxy, Receive, Scope, Send, problem_response
+from gateway.access.guard import make_guard
+from gateway.audit.routes import audit_router
+from gateway.docs.openapi import MergedOpenAPI
+from gateway.docs.routes import docs_router
+from gateway.identity.routes import identity_router
+from gateway.proxy.forward import Proxy, Receive, Scope, Send, problem_response
 from gateway.runtime import GatewayRuntime
 from gateway.settings import GatewaySettings
 from shared.app import (
@@ -44,6 +45,10 @@ DESCRIPTION = "The only door to the supervision platform: identities, access pol
 # Paths the gateway answers itself; everything else is proxied (or refused by the policy).
 LOCAL_PREFIXES = ("/oauth/", "/.well-known/", "/audit/", "/openapi.json", "/docs", "/healthz", "/readyz", "/metrics")
 UNLIMITED = ("/healthz", "/readyz", "/metrics")
+TAGS = [
+    {"name": "identity", "description": "OAuth2 client credentials and the public keys that verify tokens"},
+    {"name": "audit", "description": "Who accessed which company's data: public summary and the auditors' full log"},
+]
 
 
 def upstream_routes(settings: GatewaySettings) -> tuple[dict[str, str], dict[str, str]]:
@@ -93,7 +98,7 @@ def _ensure_sqlite_dir(url: str) -> None:
 def _own_openapi(local: FastAPI) -> dict[str, Any]:
     if getattr(local.state, "own_openapi", None) is None:
         local.state.own_openapi = get_openapi(title="gateway", version=local.version, routes=local.routes,
-                                              tags=routes.TAGS + [{"name": "operations", "description": "Health, readiness and metrics"}])
+                                              tags=TAGS + [{"name": "operations", "description": "Health, readiness and metrics"}])
     return local.state.own_openapi
 
 
@@ -162,7 +167,7 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
     local.add_middleware(RequestContextMiddleware, service="gateway")
     local.include_router(health_router({"audit_database": _audit_db_check, "migrations": _migrations_check,
                                         "audit_writer": _audit_writer_check}))
-    for router in routes.routers():
-        local.include_router(router)
+    local.include_router(identity_router())
+    local.include_router(audit_router())
     local.include_router(docs_router())
     return GatewayApp(local, proxy, rt)

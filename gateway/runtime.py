@@ -12,21 +12,26 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from gateway.audit import AuditLog
-from gateway.clients import ClientRegistry
-from gateway.credentials import registry_for
-from gateway.keys import STATE_FILE, KeyRing, load_or_create_keys, write_jwks_file
-from gateway.policy import Policy, load_policy
-from gateway.ratelimit import RateLimiter
-from gateway.settings import GatewaySettings
-from gateway.tokens import (
+from gateway.access.policy import Policy, load_policy
+from gateway.access.ratelimit import RateLimiter
+from gateway.audit.log import AuditLog
+from gateway.identity.clients import ClientRegistry
+from gateway.identity.credentials import registry_for
+from gateway.identity.keys import (
+    STATE_FILE,
+    KeyRing,
+    load_or_create_keys,
+    write_jwks_file,
+)
+from gateway.identity.tokens import (
     Catalogue,
     TokenIssuer,
     TokenResponse,
     load_catalogue,
     token_response,
 )
-from gateway.verify import CachedVerifier
+from gateway.identity.verify import CachedVerifier
+from gateway.settings import GatewaySettings
 from shared.auth import TokenVerifier
 
 

@@ -40,8 +40,8 @@ class GatewaySettings(ServiceSettings):
     secret_hash_time_cost: int = 3
     secret_hash_memory_kib: int = 65536
     secret_hash_parallelism: int = 4
-    policy_file: Path = _HERE / "policy.yaml"
-    catalogue_file: Path = _HERE / "catalogue.yaml"
+    policy_file: Path = _HERE / "access" / "policy.yaml"
+    catalogue_file: Path = _HERE / "identity" / "catalogue.yaml"
 
     # Limits. Rate: per client id (per remote address for anonymous callers), token bucket.
     rate_per_second: float = 50.0

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol, TypeVar
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,33 @@ log = logging.getLogger("shared.deadline_jobs")
 CALENDAR_CHECK_SECONDS = 300.0
 
 Recompute = Callable[[AsyncSession], Awaitable[int]]
+# Rows read per batch while recomputing: a pass never holds more than this many in memory.
+BATCH = 500
+
+
+class HasId(Protocol):
+    id: str
+
+
+Row = TypeVar("Row", bound=HasId)
+
+
+async def recompute_in_batches(
+    session: AsyncSession,
+    provisional: Callable[..., Awaitable[Sequence[Row]]],
+    refresh: Callable[[Row], Awaitable[bool]],
+) -> int:
+    """The shape every service's recompute shares: page through the rows still holding a
+    provisional deadline (`provisional(after_id=..., limit=...)`, ordered by id), let `refresh`
+    apply the rule again to each (True when it changed anything), flush each batch; the number
+    of rows changed."""
+    changed, after = 0, ""
+    while rows := await provisional(after_id=after, limit=BATCH):
+        for row in rows:
+            changed += bool(await refresh(row))
+        after = rows[-1].id
+        await session.flush()
+    return changed
 
 
 def recompute_deadlines_job(recompute: Recompute) -> BackgroundJob:

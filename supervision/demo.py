@@ -12,7 +12,7 @@ MARKER = "demo.json"
 
 
 def _credentials(data_dir: Path) -> dict[str, dict[str, Any]]:
-    from gateway.credentials import ensure_demo_clients
+    from gateway.identity.credentials import ensure_demo_clients
     from gateway.settings import GatewaySettings
 
     return ensure_demo_clients(GatewaySettings(key_dir=data_dir / "keys", clients_file=data_dir / "keys" / "clients.json"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from gateway.clients import Client
-from gateway.keys import load_or_create_keys, write_jwks_file
-from gateway.tokens import TokenIssuer, load_catalogue
+from gateway.identity.clients import Client
+from gateway.identity.keys import load_or_create_keys, write_jwks_file
+from gateway.identity.tokens import TokenIssuer, load_catalogue
 from tests.support import running_app
 
 

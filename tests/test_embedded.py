@@ -14,14 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from supervision.embedded import (
-    DEFAULT_APPS,
-    SERVICES,
-    EmbeddedConfig,
-    EmbeddedError,
-    EmbeddedRun,
-    Ports,
-)
+from supervision.embedded.config import DEFAULT_APPS, SERVICES, EmbeddedConfig, Ports
+from supervision.embedded.runner import EmbeddedError, EmbeddedRun
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_NAMES = ("gateway", *SERVICES)

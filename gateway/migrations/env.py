@@ -1,4 +1,4 @@
-from gateway.audit_models import AuditBase
+from gateway.audit.models import AuditBase
 from shared.migrate import run_env
 
 run_env(AuditBase.metadata, "gateway")

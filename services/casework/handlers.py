@@ -16,16 +16,15 @@ import logging
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.casework.repository import CaseRepository
-from services.casework.service_calendar import recompute_provisional_deadlines
-from services.casework.service_cases import new_lead
-from services.casework.service_clocks import flag_clocks
-from services.casework.service_common import today
-from services.casework.service_decisions import (
+from services.casework.calendar.service import recompute_provisional_deadlines
+from services.casework.cases.repository import CaseRepository
+from services.casework.cases.service import new_lead, today
+from services.casework.decisions.service import (
     note_penalty_elsewhere,
     note_penalty_withdrawn,
 )
 from services.casework.settings import CaseworkSettings
+from services.casework.steps.service import flag_clocks
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
@@ -33,7 +32,7 @@ from shared.contracts.credit import CreditRecordAdded, RecordWithdrawn, RiskAler
 from shared.contracts.inspection import ResultRecorded
 from shared.deadline_jobs import recompute_deadlines_job
 
-log = logging.getLogger("casework.handlers")
+log = logging.getLogger(__name__)
 PENALTY_RECORD = "penalty"
 
 

@@ -1,4 +1,4 @@
-"""Bus consumers of the credit service: each calls service.py inside the inbox transaction.
+"""Bus consumers of the credit service: each calls a sub-domain's use case inside the inbox transaction.
 
 Background jobs: the commitment sweep (licences revoked after a missed rectification deadline)
 and the list sweep (abnormal list -> serious dishonesty list after 3 years; serious list exits
@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.credit import service_commitments, service_lists, service_records
-from services.credit.service_calendar import recompute_provisional_deadlines
+from services.credit.calendar.service import recompute_provisional_deadlines
+from services.credit.commitments import service as commitments
+from services.credit.grading.service import regrade_all
+from services.credit.lists import service as lists
+from services.credit.records import from_events
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
+from shared.clock import SHANGHAI
 from shared.contracts.casework import DecisionIssued, DecisionRevoked
 from shared.contracts.inspection import ResultRecorded
 from shared.deadline_jobs import recompute_deadlines_job
@@ -29,15 +34,15 @@ SWEEP_SECONDS = 3600.0
 async def on_decision(session: AsyncSession, event: Event) -> None:
     payload = event.payload()
     if isinstance(payload, DecisionIssued):
-        await service_records.record_decision(session, payload)
+        await from_events.record_decision(session, payload)
     elif isinstance(payload, DecisionRevoked):
-        await service_records.revoke_decision(session, payload)
+        await from_events.revoke_decision(session, payload)
 
 
 async def on_inspection_result(session: AsyncSession, event: Event) -> None:
     payload = event.payload()
     assert isinstance(payload, ResultRecorded)
-    await service_records.record_inspection(session, payload)
+    await from_events.record_inspection(session, payload)
 
 
 def subscriptions() -> list[Subscription]:
@@ -63,20 +68,15 @@ async def _every(app: FastAPI, name: str, step) -> None:
 
 
 async def commitment_sweep(app: FastAPI) -> None:
-    await _every(app, "commitment sweep", service_commitments.sweep)
+    await _every(app, "commitment sweep", commitments.sweep)
 
 
 async def list_sweep(app: FastAPI) -> None:
-    await _every(app, "list sweep", service_lists.sweep_lists)
+    await _every(app, "list sweep", lists.sweep_lists)
 
 
 async def nightly_regrade(app: FastAPI) -> None:
     """Regrade every subject once a night: weights change as records age, not only on events."""
-    from datetime import datetime, timedelta
-
-    from services.credit.service_grading import regrade_all
-    from shared.clock import SHANGHAI
-
     hour = getattr(app.state.settings, "nightly_regrade_hour", 2)
     while True:
         now = datetime.now(SHANGHAI)

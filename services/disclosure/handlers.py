@@ -1,4 +1,4 @@
-"""Bus consumers of the disclosure service: each calls service.py inside the inbox transaction."""
+"""Bus consumers of the disclosure service: each calls a sub-domain's service inside the inbox transaction."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import logging
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.disclosure import service, service_log
-from services.disclosure.clock import Clock
+from services.disclosure.calendar.service import recompute_provisional_deadlines
+from services.disclosure.deps import Clock
+from services.disclosure.efficiency import service as efficiency
+from services.disclosure.log import service as log_service
+from services.disclosure.publications import service as publications
 from services.disclosure.rules import public_records as records
 from services.disclosure.rules.publicity import RecordType, WithdrawalReason
-from services.disclosure.service_calendar import recompute_provisional_deadlines
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
@@ -29,51 +31,53 @@ def make_handler(clock: Clock):
         p = event.payload()
         now = clock.now()
         if isinstance(p, inspection.PlanPublished):
-            await service.publish(session, records.from_plan(p, clock.today()), now=now)
+            await publications.publish(session, records.from_plan(p, clock.today()), now=now)
         elif isinstance(p, inspection.DrawCompleted):
-            await service.publish(session, records.from_draw(p), now=now)
+            await publications.publish(session, records.from_draw(p), now=now)
         elif isinstance(p, inspection.ResultRecorded):
-            await service.publish(session, records.from_result(p), now=now)
+            await publications.publish(session, records.from_result(p), now=now)
         elif isinstance(p, casework.DecisionIssued):
             if records.penalty_is_decision(p):
-                await service.publish(session, records.from_decision(p), now=now)
+                await publications.publish(session, records.from_decision(p), now=now)
         elif isinstance(p, casework.DecisionRevoked):
             reason = WithdrawalReason.DECISION_CHANGED if p.kind == "changed" else WithdrawalReason.DECISION_REVOKED
-            await service.withdraw_matching(session, [p.decision_id, p.decision_number], uscc=p.uscc,
-                                            reason=reason.value, requested_on=p.revoked_on, now=now,
-                                            record_types=[RecordType.PENALTY_DECISION.value], due_by=p.withdraw_by)
+            await publications.withdraw_matching(session, [p.decision_id, p.decision_number], uscc=p.uscc,
+                                                 reason=reason.value, requested_on=p.revoked_on, now=now,
+                                                 record_types=[RecordType.PENALTY_DECISION.value],
+                                                 due_by=p.withdraw_by)
         elif isinstance(p, casework.ComplaintAnswered):
-            await service.record_duty(session, metric="complaint_answered", ref=p.complaint_id,
-                                      department=p.department, done_on=p.answered_on, due_on=p.due_on)
+            await efficiency.record_duty(session, metric="complaint_answered", ref=p.complaint_id,
+                                         department=p.department, done_on=p.answered_on, due_on=p.due_on)
         elif isinstance(p, casework.CaseClosed):
-            await service.record_duty(session, metric="case_closed", ref=p.case_id, department=p.department,
-                                      done_on=p.closed_on, due_on=p.due_on)
+            await efficiency.record_duty(session, metric="case_closed", ref=p.case_id, department=p.department,
+                                         done_on=p.closed_on, due_on=p.due_on)
         elif isinstance(p, credit.CreditRecordAdded):
             if p.kind in records.LICENCE_KINDS:
-                await service.publish(session, records.from_credit_record(p), now=now)
+                await publications.publish(session, records.from_credit_record(p), now=now)
         elif isinstance(p, credit.ListEntered):
-            await service.publish(session, records.from_list_entry(p), now=now)
+            await publications.publish(session, records.from_list_entry(p), now=now)
         elif isinstance(p, credit.ListExited):
-            await service.publish(session, records.from_list_exit(p), now=now)
-            await service.withdraw_matching(session, [p.entry_id], uscc=p.uscc, reason=service.LIST_EXITED,
-                                            requested_on=p.exited_on, now=now,
-                                            record_types=[RecordType.LIST_ENTRY.value])
+            await publications.publish(session, records.from_list_exit(p), now=now)
+            await publications.withdraw_matching(session, [p.entry_id], uscc=p.uscc, reason=publications.LIST_EXITED,
+                                                 requested_on=p.exited_on, now=now,
+                                                 record_types=[RecordType.LIST_ENTRY.value])
         elif isinstance(p, credit.RepairApproved):
-            await service.withdraw_matching(session, [p.source_ref or "", p.record_id], uscc=p.uscc,
-                                            reason=WithdrawalReason.CREDIT_REPAIR_APPROVED.value,
-                                            requested_on=p.decided_on, now=now)
+            await publications.withdraw_matching(session, [p.source_ref or "", p.record_id], uscc=p.uscc,
+                                                 reason=WithdrawalReason.CREDIT_REPAIR_APPROVED.value,
+                                                 requested_on=p.decided_on, now=now)
         elif isinstance(p, credit.RecordWithdrawn):
-            await service.withdraw_matching(session, [p.source_ref or "", p.record_id], uscc=p.uscc,
-                                            reason=service.RECORD_WITHDRAWN, requested_on=p.withdrawn_on, now=now)
+            await publications.withdraw_matching(session, [p.source_ref or "", p.record_id], uscc=p.uscc,
+                                                 reason=publications.RECORD_WITHDRAWN, requested_on=p.withdrawn_on,
+                                                 now=now)
         elif isinstance(p, credit.GradeChanged):
-            await service.note_grade(session, p.uscc, grade=p.grade, as_of=p.as_of,
-                                     rule_set_version=p.rule_set_version, at=event.time)
+            await publications.note_grade(session, p.uscc, grade=p.grade, as_of=p.as_of,
+                                          rule_set_version=p.rule_set_version, at=event.time)
         elif isinstance(p, (credit.SubjectRegistered, credit.SubjectUpdated)):
-            await service.note_subject(session, p.uscc, name=p.name, subject_type=p.subject_type,
-                                       district=p.district, industry_code=p.industry_code, at=event.time)
+            await publications.note_subject(session, p.uscc, name=p.name, subject_type=p.subject_type,
+                                            district=p.district, industry_code=p.industry_code, at=event.time)
             if p.grade:
-                await service.note_grade(session, p.uscc, grade=p.grade, as_of=p.registered_on, rule_set_version=None,
-                                         only_if_unknown=True)
+                await publications.note_grade(session, p.uscc, grade=p.grade, as_of=p.registered_on,
+                                              rule_set_version=None, only_if_unknown=True)
 
     return handle
 
@@ -98,7 +102,7 @@ def background_jobs(clock: Clock, scan_seconds: float) -> list[BackgroundJob]:
     async def ensure_signing_key(app: FastAPI) -> None:
         """Create the tree-head key in its own transaction at start, before any append needs it."""
         async with app.state.db.sessionmaker() as session:
-            await service_log.signing_key(session, clock.now())
+            await log_service.signing_key(session, clock.now())
             await session.commit()
 
     async def expire_publicity_windows(app: FastAPI) -> None:
@@ -107,7 +111,7 @@ def background_jobs(clock: Clock, scan_seconds: float) -> list[BackgroundJob]:
             try:
                 while True:
                     async with app.state.db.sessionmaker() as session:
-                        done = await service.expire_due(session, now=clock.now())
+                        done = await publications.expire_due(session, now=clock.now())
                         await session.commit()
                     if done < 500:
                         break

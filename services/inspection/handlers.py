@@ -1,14 +1,15 @@
-"""Bus consumers of the inspection service: each calls service.py inside the inbox transaction."""
+"""Bus consumers of the inspection service: each calls the sub-domains' services inside the inbox transaction."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.inspection import service_lists, service_results
-from services.inspection.repository_lists import ListsRepository
-from services.inspection.repository_plans import PlansRepository
-from services.inspection.service_calendar import recompute_provisional_deadlines
+from services.inspection.calendar.service import recompute_provisional_deadlines
+from services.inspection.directory import service as directory
+from services.inspection.directory.repository import DirectoryRepository
 from services.inspection.settings import InspectionSettings
+from services.inspection.tasks import service as tasks
+from services.inspection.tasks.repository import TasksRepository
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
 from shared.bus.envelope import Event
@@ -29,28 +30,28 @@ OBJECT_EVENTS = [SubjectRegistered, SubjectUpdated, SubjectDeregistered, GradeCh
 async def on_credit_object_event(session: AsyncSession, event: Event) -> None:
     """Keeps the inspection object database (read model) in step with credit."""
     payload = event.payload()
-    repo = ListsRepository(session)
+    repo = DirectoryRepository(session)
     if isinstance(payload, SubjectRegistered):  # SubjectUpdated is a subclass
-        obj = await service_lists.apply_subject(repo, payload, event.time)
-        await service_results.complete_alert_tasks(PlansRepository(session), repo, obj)
+        obj = await directory.apply_subject(repo, payload, event.time)
+        await tasks.complete_alert_tasks(TasksRepository(session), repo, obj)
     elif isinstance(payload, SubjectDeregistered):
-        await service_lists.apply_deregistration(repo, payload)
+        await directory.apply_deregistration(repo, payload)
     elif isinstance(payload, GradeChanged):
-        await service_lists.apply_grade(repo, payload, event.time)
+        await directory.apply_grade(repo, payload, event.time)
     elif isinstance(payload, ListEntered):
-        await service_lists.apply_list_entry(repo, payload)
+        await directory.apply_list_entry(repo, payload)
     elif isinstance(payload, ListExited):
-        await service_lists.apply_list_exit(repo, payload)
+        await directory.apply_list_exit(repo, payload)
 
 
 async def on_risk_alert(session: AsyncSession, event: Event) -> None:
     """A risk alert records the risk level and opens a key inspection task with its reason."""
     payload = event.payload()
     assert isinstance(payload, RiskAlerted)
-    lists = ListsRepository(session)
-    obj = await service_lists.apply_risk(lists, payload, event.time)
-    await service_results.key_inspection_from_alert(PlansRepository(session), lists, payload, obj,
-                                                    InspectionSettings().risk_alert_department)
+    lists = DirectoryRepository(session)
+    obj = await directory.apply_risk(lists, payload, event.time)
+    await tasks.key_inspection_from_alert(TasksRepository(session), lists, payload, obj,
+                                          InspectionSettings().risk_alert_department)
 
 
 def subscriptions() -> list[Subscription]:

@@ -10,7 +10,7 @@ import json
 
 import typer
 
-from gateway.credentials import (
+from gateway.identity.credentials import (
     create_client,
     ensure_demo_clients,
     registry_for,
@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
     @cred.command("create")
     def create(
-        department: str = typer.Argument(..., help="department code from gateway/catalogue.yaml, e.g. scjgj"),
+        department: str = typer.Argument(..., help="department code from gateway/identity/catalogue.yaml, e.g. scjgj"),
         roles: list[str] = typer.Argument(None, help="roles: inspector case_officer legal_reviewer credit_officer auditor admin"),
         kind: str = typer.Option(None, help="department or service (default: the catalogue's kind)"),
     ) -> None:

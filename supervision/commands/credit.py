@@ -31,8 +31,8 @@ async def count_subjects(database_url: str) -> int:
 
 
 async def regrade_database(database_url: str, *, batch_size: int = 20_000, progress=None):
+    from services.credit.grading.service import regrade_all
     from services.credit.models import bus_tables
-    from services.credit.service_grading import regrade_all
     from shared.db import Database
 
     db = Database(database_url, service="credit", outbox_table=bus_tables.outbox, inbox_table=bus_tables.inbox)

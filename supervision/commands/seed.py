@@ -35,7 +35,7 @@ def write_subjects_csv(path: Path, n: int, seed: int, progress: Progress | None 
 
 
 def write_reference_data(out: Path, seed: int) -> None:
-    from gateway.tokens import load_catalogue
+    from gateway.identity.tokens import load_catalogue
     from supervision.synthetic import SAMPLE_ITEMS, generate_inspectors
 
     catalogue = load_catalogue()

@@ -57,13 +57,13 @@ async def import_file(path: Path, database_url: str, *, batch_size: int = 5000, 
     Registered subjects are looked up before writing only after a batch has met one (see write_batch).
     """
     from services.credit.models import bus_tables
-    from services.credit.service import shanghai_today
-    from services.credit.service_import import (
+    from services.credit.subjects.bulk_import import (
         UsccTaken,
         csv_batches,
         prepare_batch,
         write_batch,
     )
+    from shared.clock import shanghai_today
     from shared.db import Database
 
     db = Database(database_url, service="credit", outbox_table=bus_tables.outbox, inbox_table=bus_tables.inbox)

@@ -1,4 +1,4 @@
-"""`supervision up`: the whole platform on this machine (see supervision/embedded.py)."""
+"""`supervision up`: the whole platform on this machine (see supervision/embedded/)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from supervision.embedded import EmbeddedConfig, Ports, run_embedded
+from supervision.embedded.config import EmbeddedConfig, Ports
+from supervision.embedded.runner import run_embedded
 
 # The demo seeding plugs in here: called with the URLs once everything is ready, unless
 # `--no-demo`. Set it to a callable taking {"gateway": ..., "credit": ..., ...}.

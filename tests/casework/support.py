@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from services.casework.service_common import today
+from services.casework.cases.service import today
 
 USCC_A = "91310000MA1FL0001R"
 USCC_B = "91310101MA1FP0002P"

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import nats
 import pytest
 
-from services.casework.service_common import today
+from services.casework.cases.service import today
 from shared.bus.envelope import Event
 from shared.bus.streams import ensure_producer_stream
 from shared.contracts.casework import (

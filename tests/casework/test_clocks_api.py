@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from services.casework.cases.service import today
 from services.casework.rules.clocks import filing_deadline
-from services.casework.service_clocks import flag_clocks
-from services.casework.service_common import today
+from services.casework.steps.service import flag_clocks
 from tests.auth_support import service_client
 from tests.casework.support import (
     USCC_B,

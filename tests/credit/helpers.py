@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.credit.service import shanghai_today
+from shared.clock import shanghai_today
 from shared.identifiers import uscc_check_character
 
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -7,7 +7,7 @@ import itertools
 import threading
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Self
 
 import nats
 import uvicorn
@@ -35,7 +35,7 @@ def uscc(district: str = "310115") -> str:
             first17 = f"91{district}{body}{c}"
             try:
                 code = first17 + uscc_check_character(first17)
-            except Exception:  # noqa: BLE001 - a character stdnum refuses at that position
+            except Exception:  # noqa: BLE001, S112 - a character stdnum refuses at that position
                 continue
             if std.is_valid(code) and is_valid_uscc(code):
                 return code
@@ -59,7 +59,7 @@ class Publisher:
         self.nc = None
         self.js = None
 
-    async def __aenter__(self) -> Publisher:
+    async def __aenter__(self) -> Self:
         self.nc = await nats.connect(self.url)
         self.js = self.nc.jetstream()
         for producer in ("inspection", "casework", "credit"):
@@ -77,7 +77,7 @@ class Publisher:
 
 
 def today() -> date:
-    from services.disclosure.clock import Clock
+    from services.disclosure.deps import Clock
 
     return Clock().today()
 

@@ -11,7 +11,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from supervision.embedded import EmbeddedConfig, EmbeddedRun, Ports
+from supervision.embedded.config import EmbeddedConfig, Ports
+from supervision.embedded.runner import EmbeddedRun
 from supervision.scenario import Gateway, GoldenPath
 from tests.support import free_port
 
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(600)]
 
 @pytest.fixture
 async def platform(databases, tmp_path):
-    from gateway.credentials import ensure_demo_clients
+    from gateway.identity.credentials import ensure_demo_clients
     from gateway.settings import GatewaySettings
 
     urls = {name: await databases.fresh(name) for name in ("gateway", "credit", "inspection", "casework", "disclosure")}

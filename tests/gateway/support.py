@@ -15,7 +15,7 @@ import uvicorn
 from aiohttp import web
 
 from gateway.app import create_app
-from gateway.clients import Client
+from gateway.identity.clients import Client
 from gateway.settings import GatewaySettings
 from tests.support import free_port
 

@@ -9,7 +9,7 @@ import re
 import jwt
 import pytest
 
-from gateway.credentials import create_client
+from gateway.identity.credentials import create_client
 from shared.auth import TokenVerifier
 from tests.gateway.support import (
     OTHER,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gateway.audit import AUDIT_DROPPED, AuditLog, subjects_in
+from gateway.audit.log import AUDIT_DROPPED, AuditLog, subjects_in
 from shared.auth import PUBLIC
 from tests.gateway.support import (
     OTHER,

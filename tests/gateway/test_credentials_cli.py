@@ -8,8 +8,8 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from gateway.credentials import DEMO_CLIENTS, ensure_demo_clients, registry_for
-from gateway.keys import load_keys
+from gateway.identity.credentials import DEMO_CLIENTS, ensure_demo_clients, registry_for
+from gateway.identity.keys import load_keys
 from supervision.cli import app as cli
 from tests.gateway.support import FAST_HASH, gateway_settings
 

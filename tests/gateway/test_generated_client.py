@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from gateway.app import create_app
-from gateway.credentials import create_client
+from gateway.identity.credentials import create_client
 from shared.migrate import upgrade_to_head
 from tests.gateway.support import SUBJECT, gateway_settings, serving
 from tests.gateway.test_live import SUBJECT_BODY, credit_app

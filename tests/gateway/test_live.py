@@ -8,7 +8,7 @@ import jwt
 import pytest
 from typer.testing import CliRunner
 
-from gateway.credentials import create_client
+from gateway.identity.credentials import create_client
 from services.credit.app import create_app as create_credit_app
 from services.credit.settings import CreditSettings
 from supervision.cli import app as cli

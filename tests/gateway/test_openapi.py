@@ -8,8 +8,8 @@ from functools import cache
 
 import pytest
 
-from gateway.openapi import HTTP_METHODS, MergedOpenAPI, merge_documents
-from gateway.policy import load_policy
+from gateway.access.policy import load_policy
+from gateway.docs.openapi import HTTP_METHODS, MergedOpenAPI, merge_documents
 from tests.gateway.support import closed_port
 
 pytestmark = pytest.mark.anyio

@@ -1,8 +1,8 @@
-"""gateway.policy: deny by default, public reach, role mapping, naming what is missing."""
+"""gateway.access.policy: deny by default, public reach, role mapping, naming what is missing."""
 
 import pytest
 
-from gateway.policy import Policy, PolicyError, load_policy
+from gateway.access.policy import Policy, PolicyError, load_policy
 from shared.auth import Principal
 
 POLICY = load_policy()

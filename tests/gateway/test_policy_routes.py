@@ -14,8 +14,8 @@ from functools import cache
 
 import pytest
 
-from gateway.openapi import sample_path
-from gateway.policy import KNOWN_ROLES, load_policy
+from gateway.access.policy import KNOWN_ROLES, load_policy
+from gateway.docs.openapi import sample_path
 from shared.auth import Principal
 
 POLICY = load_policy()

@@ -7,13 +7,13 @@ import httpx
 import pytest
 from aiohttp import web
 
-from gateway.clients import ClientRegistry, MemoryClientStore
-from gateway.guard import make_guard
-from gateway.keys import load_or_create_keys, write_jwks_file
-from gateway.policy import load_policy
-from gateway.proxy import make_proxy
-from gateway.ratelimit import RateLimiter
-from gateway.tokens import TokenIssuer, load_catalogue
+from gateway.access.guard import make_guard
+from gateway.access.policy import load_policy
+from gateway.access.ratelimit import RateLimiter
+from gateway.identity.clients import ClientRegistry, MemoryClientStore
+from gateway.identity.keys import load_or_create_keys, write_jwks_file
+from gateway.identity.tokens import TokenIssuer, load_catalogue
+from gateway.proxy.forward import make_proxy
 from shared.auth import TokenVerifier
 
 

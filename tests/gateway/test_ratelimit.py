@@ -1,8 +1,8 @@
-"""gateway.ratelimit: the token bucket."""
+"""gateway.access.ratelimit: the token bucket."""
 
 import pytest
 
-from gateway.ratelimit import RateLimiter
+from gateway.access.ratelimit import RateLimiter
 
 
 def test_burst_then_refused_with_retry_after():

@@ -9,9 +9,18 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from gateway.clients import ClientRegistry, JsonFileClientStore, MemoryClientStore
-from gateway.keys import load_keys, load_or_create_keys, rotate_keys, write_jwks_file
-from gateway.tokens import TokenIssuer, load_catalogue, token_response
+from gateway.identity.clients import (
+    ClientRegistry,
+    JsonFileClientStore,
+    MemoryClientStore,
+)
+from gateway.identity.keys import (
+    load_keys,
+    load_or_create_keys,
+    rotate_keys,
+    write_jwks_file,
+)
+from gateway.identity.tokens import TokenIssuer, load_catalogue, token_response
 from shared.auth import InvalidToken, TokenVerifier
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.inspection import service_lists
-from services.inspection.repository_lists import ListsRepository
-from services.inspection.service_common import today
+from services.inspection.directory import service as directory
+from services.inspection.directory.repository import DirectoryRepository
+from services.inspection.directory.service import today
 from shared.contracts.credit import GradeChanged, ListEntered, SubjectRegistered
 from shared.identifiers import uscc_check_character
 from shared.ids import new_id
@@ -23,17 +23,17 @@ async def seed_objects(app, specs: list[dict]) -> list[str]:
     """Feed the read model through the same service functions the credit consumers call."""
     codes = []
     async with app.state.db.sessionmaker() as session:
-        repo = ListsRepository(session)
+        repo = DirectoryRepository(session)
         for s in specs:
             code = s["uscc"]
-            await service_lists.apply_subject(repo, SubjectRegistered(
+            await directory.apply_subject(repo, SubjectRegistered(
                 uscc=code, name=s.get("name", f"Company {code}"), subject_type=s.get("subject_type", "enterprise"),
                 district=s.get("district", "310104"), industry_code=s.get("industry", "H6210")))
             if s.get("grade"):
-                await service_lists.apply_grade(repo, GradeChanged(uscc=code, grade=s["grade"], score=80.0,
+                await directory.apply_grade(repo, GradeChanged(uscc=code, grade=s["grade"], score=80.0,
                                                                    rule_set_version="t", as_of=date(2026, 1, 1)))
             if s.get("red"):
-                await service_lists.apply_list_entry(repo, ListEntered(
+                await directory.apply_list_entry(repo, ListEntered(
                     entry_id=new_id(), uscc=code, subject_name="x", list_kind="red", reason="honest",
                     basis="rules", department="scjgj", entered_on=date(2026, 1, 1)))
             codes.append(code)

@@ -12,9 +12,9 @@ import pytest
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from gateway.clients import ClientRegistry, MemoryClientStore
-from gateway.keys import load_or_create_keys, rotate_keys, write_jwks_file
-from gateway.tokens import TokenIssuer, load_catalogue
+from gateway.identity.clients import ClientRegistry, MemoryClientStore
+from gateway.identity.keys import load_or_create_keys, rotate_keys, write_jwks_file
+from gateway.identity.tokens import TokenIssuer, load_catalogue
 from shared.auth import (
     InvalidToken,
     PermissionDenied,

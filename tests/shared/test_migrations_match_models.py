@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from shared.migrate import SERVICES, version_table
 
 pytestmark = pytest.mark.anyio
-METADATA = {"gateway": ("gateway.audit_models", "AuditBase")}
+METADATA = {"gateway": ("gateway.audit.models", "AuditBase")}
 # Written by hand in migrations because the models cannot say it for PostgreSQL alone (pg_trgm GIN).
 POSTGRESQL_ONLY_INDEXES = {"ix_publications_subject_name_trgm"}
 

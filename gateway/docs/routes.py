@@ -1,0 +1,67 @@
+"""Offline API docs: Swagger UI from local files, and a plain server-rendered reference page.
+
+No CDN: Swagger UI's script and stylesheet are served from the `fastapi-offline` package's
+files (Swagger UI 5, which reads OpenAPI 3.1) under /docs/static/. Without that package
+/docs shows the reference page (gateway/docs/reference.py), rendered from the merged document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from gateway.docs.reference import render_reference
+
+
+def swagger_static_dir() -> Path | None:
+    try:
+        import fastapi_offline
+    except ImportError:
+        return None
+    d = Path(fastapi_offline.__file__).parent / "static"
+    return d if (d / "swagger-ui-bundle.js").is_file() else None
+
+
+STATIC_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css", "favicon.png": "image/png"}
+
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Supervision platform API</title>
+<link rel="icon" href="/docs/static/favicon.png"><link rel="stylesheet" href="/docs/static/swagger-ui.css">
+</head><body>
+<p style="font-family:sans-serif;margin:8px 16px">Plain reference without scripts: <a href="/docs/reference">/docs/reference</a></p>
+<div id="swagger-ui"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script>
+window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout", persistAuthorization: true});
+</script></body></html>"""
+
+
+def docs_router() -> APIRouter:
+    router = APIRouter(tags=["docs"], include_in_schema=False)
+
+    @router.get("/openapi.json")
+    async def openapi(request: Request, refresh: bool = Query(False)) -> Response:
+        body = await request.app.state.openapi.document_bytes(refresh)
+        return Response(body, media_type="application/json")
+
+    @router.get("/docs")
+    async def docs(request: Request) -> HTMLResponse:
+        if swagger_static_dir() is None:
+            return HTMLResponse(render_reference(await request.app.state.openapi.document()))
+        return HTMLResponse(SWAGGER_PAGE)
+
+    @router.get("/docs/reference")
+    async def reference(request: Request) -> HTMLResponse:
+        return HTMLResponse(render_reference(await request.app.state.openapi.document()))
+
+    @router.get("/docs/static/{name}")
+    async def static(name: str) -> Response:
+        d = swagger_static_dir()
+        if d is None or name not in STATIC_FILES:
+            return Response(status_code=404)
+        return FileResponse(d / name, media_type=STATIC_FILES[name], headers={"Cache-Control": "public, max-age=86400"})
+
+    return router

@@ -1,0 +1,49 @@
+"""Every query on complaints and their senders (kept apart)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.casework.models import Complaint, ComplaintSender
+
+Row = TypeVar("Row", Complaint, ComplaintSender)
+
+
+class ComplaintRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, row: Row) -> Row:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def get(self, complaint_id: str, *, for_update: bool = False) -> Complaint | None:
+        stmt = select(Complaint).where(Complaint.id == complaint_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def sender(self, complaint_id: str) -> ComplaintSender | None:
+        stmt = select(ComplaintSender).where(ComplaintSender.complaint_id == complaint_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def by_case(self, case_id: str) -> Complaint | None:
+        stmt = select(Complaint).where(Complaint.case_id == case_id)
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def list(self, *, department: str | None, submitted_by_department: str | None, status: str | None,
+                   after_id: str | None, limit: int) -> list[Complaint]:
+        stmt = select(Complaint)
+        if department is not None:
+            stmt = stmt.where(Complaint.department == department)
+        if submitted_by_department is not None:
+            stmt = stmt.where(Complaint.submitted_by_department == submitted_by_department)
+        if status is not None:
+            stmt = stmt.where(Complaint.status == status)
+        if after_id is not None:
+            stmt = stmt.where(Complaint.id > after_id)
+        return list((await self.session.execute(stmt.order_by(Complaint.id).limit(limit))).scalars())

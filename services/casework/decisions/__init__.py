@@ -1,0 +1,1 @@
+"""Decisions: the discretion benchmark, issuing, service, payment, closing and revocation."""

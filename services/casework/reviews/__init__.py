@@ -1,0 +1,1 @@
+"""The legal review gate before a decision (APL art. 58)."""

@@ -1,0 +1,1 @@
+"""Provisional working-day deadlines recomputed when the holiday schedule changes."""

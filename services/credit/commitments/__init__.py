@@ -1,0 +1,1 @@
+"""Notification and commitment: licences granted on a promise that is verified later."""

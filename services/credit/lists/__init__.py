@@ -1,0 +1,1 @@
+"""Credit lists: abnormal operations, serious illegal and dishonest, red."""

@@ -1,0 +1,1 @@
+"""Credit records: filed by departments or learnt from casework decisions and inspection results."""

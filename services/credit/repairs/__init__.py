@@ -1,0 +1,1 @@
+"""Credit repair applications and objections to credit records."""

@@ -1,0 +1,1 @@
+"""Subject registry: market participants by USCC, with bulk import."""

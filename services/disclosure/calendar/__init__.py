@@ -1,0 +1,1 @@
+"""Provisional deadlines recomputed when the holiday schedule changes."""

@@ -1,0 +1,1 @@
+"""The efficiency evaluation: timed duties done on time, per department and month."""

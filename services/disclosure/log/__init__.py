@@ -1,0 +1,1 @@
+"""The tamper-evident Merkle log: appends, signed tree heads, entries and proofs."""

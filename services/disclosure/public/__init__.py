@@ -1,0 +1,1 @@
+"""The public read API: search, one record, a subject's history, draws."""

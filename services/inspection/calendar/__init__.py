@@ -1,0 +1,1 @@
+"""Provisional publication deadlines recomputed when a holiday schedule arrives."""

@@ -1,0 +1,1 @@
+"""Random inspection plans (joint across departments), their commitment and the publicly verifiable draw."""

@@ -1,0 +1,185 @@
+"""API models of plans, commitments and draws."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from services.inspection.directory.schemas import (
+    Department,
+    Industry,
+    ShortText,
+    Strict,
+    SubjectType,
+    Tag,
+)
+
+Ratio = Annotated[str, StringConstraints(pattern=r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$")]
+GradeKey = Literal["A", "B", "C", "D", "ungraded"]
+
+
+class Scope(Strict):
+    districts: list[Tag] = Field(default_factory=list, max_length=50, description="empty = every district",
+                                 examples=[["310104", "310105"]])
+    industries: list[Industry] = Field(default_factory=list, max_length=50,
+                                       description="industry code prefixes; empty = every industry")
+    subject_types: list[SubjectType] = Field(default_factory=list, max_length=3, description="empty = all types")
+
+
+class PlanIn(Strict):
+    name: ShortText = Field(examples=["2026 Q2 catering food safety random inspection"])
+    item_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=36)]] = Field(
+        min_length=1, max_length=100, description="Items of the lead and partner departments")
+    partner_departments: list[Department] = Field(
+        default_factory=list, max_length=15,
+        description="Joint plan: partner departments whose items are included; each object is visited once")
+    scope: Scope = Field(default_factory=Scope)
+    period_start: date
+    period_end: date
+    ratio_overrides: dict[GradeKey, Ratio] = Field(
+        default_factory=dict, description="Per-grade ratios replacing the configured table's (recorded)",
+        examples=[{"D": "0.40"}])
+    publicity_check: bool = Field(False, description="Enterprise publicity-information check: 3% floor per stratum")
+    required_qualifications: list[Tag] = Field(default_factory=list, max_length=10, examples=[["food"]])
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "name": "2026 Q2 catering food safety random inspection",
+        "item_ids": ["01936a8e-7c1a-7d0e-9a51-1f0f6c1d2e3f"], "partner_departments": ["wjw"],
+        "scope": {"districts": ["310104"], "industries": ["H62"], "subject_types": ["enterprise"]},
+        "period_start": "2026-04-01", "period_end": "2026-06-30", "ratio_overrides": {"D": "0.40"},
+        "publicity_check": False, "required_qualifications": []}]})
+
+
+class Unassigned(BaseModel):
+    uscc: str
+    reason: str
+
+
+class PlanOut(BaseModel):
+    id: str
+    name: str
+    lead_department: str
+    departments: list[str]
+    joint: bool
+    item_ids: list[str]
+    item_codes: list[str]
+    scope: dict[str, Any]
+    period_start: date
+    period_end: date
+    ratio_version: str
+    ratio_overrides: dict[str, str]
+    ratios: dict[str, str] = Field(description="Effective ratios per stratum, after overrides, as exact decimals")
+    full_coverage: bool
+    publicity_check: bool
+    required_qualifications: list[str]
+    status: Literal["draft", "committed", "drawn"]
+    seed_commitment: str | None
+    population_root: str | None
+    population_count: int | None
+    committed_at: datetime | None
+    drawn_at: datetime | None
+    selected_count: int | None = None
+    unassigned: list[Unassigned] = Field(default_factory=list,
+                                         description="Objects lacking inspectors, with the reason (department view)")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "01936a90-0000-7000-8000-000000000001", "name": "2026 Q2 catering food safety random inspection",
+        "lead_department": "scjgj", "departments": ["scjgj", "wjw"], "joint": True,
+        "item_ids": ["01936a8e-7c1a-7d0e-9a51-1f0f6c1d2e3f"], "item_codes": ["SCJG-SP-001"],
+        "scope": {"districts": ["310104"]}, "period_start": "2026-04-01", "period_end": "2026-06-30",
+        "ratio_version": "ratios-2020-01", "ratio_overrides": {"D": "0.40"},
+        "ratios": {"A": "0.03", "B": "0.05", "C": "0.10", "D": "0.40", "ungraded": "0.05", "red_list_multiplier": "0.5"},
+        "full_coverage": False, "publicity_check": False, "required_qualifications": [], "status": "drawn",
+        "seed_commitment": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "population_root": "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592",
+        "population_count": 1200, "committed_at": "2026-03-30T02:00:00Z", "drawn_at": "2026-04-01T02:00:00Z",
+        "selected_count": 61, "unassigned": [{"uscc": "91310000MA1FL4QT5X",
+                                              "reason": "only 1 eligible inspector(s) after recusal (need 2)"}]}]})
+
+
+class PlanPage(BaseModel):
+    items: list[PlanOut]
+    next_cursor: str | None = None
+
+
+class PublicPlanOut(BaseModel):
+    """What is public before the draw: the plan and its commitments (never the seed)."""
+
+    id: str
+    name: str
+    departments: list[str]
+    item_codes: list[str]
+    scope: dict[str, Any]
+    period_start: date
+    period_end: date
+    ratio_version: str
+    ratios: dict[str, str]
+    status: str
+    seed_commitment: str | None
+    population_root: str | None
+    population_count: int | None
+    committed_at: datetime | None
+    drawn_at: datetime | None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "01936a90-0000-7000-8000-000000000001", "name": "2026 Q2 catering food safety random inspection",
+        "departments": ["scjgj"], "item_codes": ["SCJG-SP-001"], "scope": {}, "period_start": "2026-04-01",
+        "period_end": "2026-06-30", "ratio_version": "ratios-2020-01",
+        "ratios": {"A": "0.03", "B": "0.05", "C": "0.10", "D": "0.30", "ungraded": "0.05", "red_list_multiplier": "0.5"},
+        "status": "committed",
+        "seed_commitment": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "population_root": "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592",
+        "population_count": 1200, "committed_at": "2026-03-30T02:00:00Z", "drawn_at": None}]})
+
+
+class PopulationEntry(BaseModel):
+    uscc: str
+    grade: str | None
+    red_list: bool
+    district: str | None
+
+
+class PopulationPage(BaseModel):
+    items: list[PopulationEntry]
+    next_cursor: str | None = None
+
+
+class DrawSummary(BaseModel):
+    plan_id: str
+    drawn_on: date
+    selected_count: int
+    unassigned: list[Unassigned]
+    seed: str = Field(description="The revealed seed (hex); its SHA-256 is the published commitment")
+    seed_commitment: str
+    population_root: str
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "plan_id": "01936a90-0000-7000-8000-000000000001", "drawn_on": "2026-04-01", "selected_count": 61,
+        "unassigned": [], "seed": "00" * 32,
+        "seed_commitment": "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925",
+        "population_root": "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592"}]})
+
+
+class VerificationOut(BaseModel):
+    plan_id: str
+    ok: bool
+    mismatches: list[str]
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"plan_id": "01936a90-0000-7000-8000-000000000001", "ok": True, "mismatches": []}]})
+
+
+DRAW_RECORD_EXAMPLE = {
+    "format": "inspection-draw/1", "plan_id": "01936a90-0000-7000-8000-000000000001",
+    "algorithm": "blake2b64-keyed(seed; plan_id|uscc)/v1", "rule_version": "ratios-2020-01",
+    "seed": "00" * 32, "seed_commitment": "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925",
+    "population_root": "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592",
+    "population_count": 2, "population": [{"uscc": "91310000MA1FL4QT5X", "grade": "B", "red_list": False,
+                                            "district": "310104", "group_id": None}],
+    "strata": [{"name": "B", "grade": "B", "red_list": False, "population": 2, "ratio": "0.05", "k": 1,
+                "selected": ["91310000MA1FL4QT5X"]}],
+    "assignment": {"recusal": {"checked": True}, "excluded": {}, "assigned": {"91310000MA1FL4QT5X": ["i1", "i2"]},
+                   "unassigned": {}},
+}

@@ -1,0 +1,351 @@
+"""Plans: creation (single or joint), commitment (seed hash + population root), the draw and
+its public, verifiable record."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from services.inspection.directory.repository import DirectoryRepository, scope_filter
+from services.inspection.directory.service import (
+    SETUP_ROLES,
+    acting_department,
+    inspector_rule,
+    now,
+    reading_department,
+    today,
+)
+from services.inspection.history.service import history_entry
+from services.inspection.models import Draw, InspectionItem, Plan, PlanDepartment
+from services.inspection.plans import draw as drawing
+from services.inspection.plans.repository import PlansRepository
+from services.inspection.plans.schemas import PlanIn
+from services.inspection.rules.assignment import Inspector
+from services.inspection.rules.draw import draw_strata, population_root, seed_commitment
+from services.inspection.rules.ratios import (
+    GRADES,
+    UNGRADED,
+    RatioTable,
+    find_ratio_table,
+    ratio_table_in_force,
+    with_plan_overrides,
+)
+from services.inspection.rules.verify import (
+    Verification,
+    to_published_record,
+    verify_draw,
+)
+from shared.auth import Principal
+from shared.bus.outbox import add_event
+from shared.contracts.inspection import DrawCompleted, PlanPublished
+from shared.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
+from shared.ids import new_id, new_ids
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+# NATS refuses messages above 1 MB: a draw record larger than this travels without its bulk
+# (population first, then the selections); the full record is always at /public/draws/{plan_id}.
+EVENT_RECORD_MAX_BYTES = 700_000
+EVENT_POPULATION_MAX = 20_000  # larger populations never fit: not even read for the event
+
+
+async def create_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal,
+                      body: PlanIn) -> Plan:
+    lead = acting_department(principal, *SETUP_ROLES)
+    partners = [d for d in dict.fromkeys(body.partner_departments) if d != lead]
+    departments = [lead, *partners]
+    if body.period_end < body.period_start:
+        raise Unprocessable.field("body.period_end", "plan.period.order", "the period ends before it starts")
+    items = await lists.items_by_ids(body.item_ids)
+    found = {i.id: i for i in items}
+    missing = [i for i in body.item_ids if i not in found]
+    if missing:
+        raise Unprocessable.field("body.item_ids", "plan.items.unknown", f"unknown inspection items: {', '.join(missing)}")
+    items = [found[i] for i in dict.fromkeys(body.item_ids)]
+    for item in items:
+        if not item.active:
+            raise Unprocessable.field("body.item_ids", "plan.items.retired", f"item {item.code} is retired")
+        if item.department not in departments:
+            raise Unprocessable.field("body.item_ids", "plan.items.department",
+                                      f"item {item.code} belongs to {item.department}, not a department of this plan")
+    # A joint plan carries every department's items, so each department must bring at least one.
+    idle = [d for d in departments if not any(i.department == d for i in items)]
+    if idle:
+        raise Unprocessable.field("body.partner_departments", "plan.joint.items",
+                                  f"departments without items in this plan: {', '.join(idle)}")
+    kinds = {i.kind for i in items}
+    if len(kinds) > 1:
+        raise Unprocessable.field("body.item_ids", "plan.items.mixed_kinds",
+                                  "key items (full coverage) and general items (random ratio) go in separate plans")
+    try:
+        table = with_plan_overrides(ratio_table_in_force(body.period_start), body.ratio_overrides)
+    except (LookupError, ValueError) as exc:
+        raise Unprocessable.field("body.ratio_overrides", "plan.ratios", str(exc)) from None
+    plan = Plan(
+        id=new_id(), name=body.name, lead_department=lead, departments=departments,
+        item_ids=[i.id for i in items], item_codes=[i.code for i in items], scope=body.scope.model_dump(),
+        period_start=body.period_start, period_end=body.period_end, ratio_version=table.version,
+        ratio_overrides={k: str(v) for k, v in table.overrides.items()}, ratios=effective_ratios(table),
+        full_coverage=kinds == {"key"}, publicity_check=body.publicity_check,
+        required_qualifications=sorted(set(body.required_qualifications)),
+        status="draft", created_by=principal.client_id, created_at=now(), version=1,
+    )
+    await plans.add(plan)
+    await plans.add_all([PlanDepartment(plan_id=plan.id, department=d) for d in departments])
+    await plans.add(history_entry("planned", plan_id=plan.id, actor=principal.client_id, name=plan.name,
+                                  departments=departments, item_codes=plan.item_codes,
+                                  ratio_version=plan.ratio_version, ratio_overrides=plan.ratio_overrides))
+    return plan
+
+
+def effective_ratios(table: RatioTable) -> dict[str, str]:
+    out = {g: str(table.ratio_for(g)) for g in (*GRADES, UNGRADED)}
+    out["red_list_multiplier"] = str(table.red_list_multiplier)
+    return out
+
+
+def plan_table(plan: Plan) -> RatioTable:
+    base = find_ratio_table(plan.ratio_version)
+    if base is None:
+        raise Conflict(f"ratio table version {plan.ratio_version} is no longer configured")
+    return with_plan_overrides(base, plan.ratio_overrides)
+
+
+async def get_plan(plans: PlansRepository, principal: Principal, plan_id: str) -> tuple[Plan, Draw | None]:
+    dept = reading_department(principal)
+    plan = await plans.plan(plan_id)
+    if plan is None:
+        raise NotFound(f"no plan {plan_id}")
+    if dept not in plan.departments and not principal.has_role("auditor"):
+        raise Forbidden(f"plan {plan_id} belongs to {', '.join(plan.departments)}")
+    return plan, await plans.draw(plan_id)
+
+
+def plans_readable_by(principal: Principal) -> str | None:
+    """Whose plans the caller lists: its own department's, or every plan for an auditor (None)."""
+    dept = reading_department(principal)
+    return None if principal.has_role("auditor") else dept
+
+
+async def list_plans(plans: PlansRepository, *, department: str | None, status: str | None, after: str | None,
+                     limit: int) -> list[Plan]:
+    return await plans.list_plans(department=department, status=status, after=after, limit=limit)
+
+
+async def _lead_plan(plans: PlansRepository, principal: Principal, plan_id: str) -> Plan:
+    dept = acting_department(principal, *SETUP_ROLES)
+    plan = await plans.plan(plan_id, for_update=True)
+    if plan is None:
+        raise NotFound(f"no plan {plan_id}")
+    if plan.lead_department != dept:
+        raise Forbidden(f"only the lead department {plan.lead_department} runs this plan's commitment and draw")
+    return plan
+
+
+def _eligibility(plan: Plan, items: list[InspectionItem]) -> tuple[list[str] | None, list[str] | None]:
+    """Subject types and industry prefixes both the scope and the items admit (None: any)."""
+    scope = plan.scope or {}
+    item_types = None if any(not i.subject_types for i in items) else sorted({t for i in items for t in i.subject_types})
+    scope_types = scope.get("subject_types") or None
+    if scope_types and item_types:
+        types: list[str] | None = sorted(set(scope_types) & set(item_types))
+    else:
+        types = scope_types or item_types
+    item_ind = None if any(not i.industries for i in items) else sorted({x for i in items for x in i.industries})
+    scope_ind = scope.get("industries") or None
+    if scope_ind and item_ind:  # keep the narrower prefix of each overlapping pair
+        industries: list[str] | None = sorted({a if a.startswith(b) else b for a in scope_ind for b in item_ind
+                                              if a.startswith(b) or b.startswith(a)})
+    else:
+        industries = scope_ind or item_ind
+    return types, industries
+
+
+async def commit_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Plan:
+    """Freeze the population, publish its Merkle root and the seed commitment (the seed stays secret)."""
+    with drawing.cycle_collection_paused():
+        return await _commit_plan(plans, lists, principal, plan_id)
+
+
+async def _commit_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Plan:
+    plan = await _lead_plan(plans, principal, plan_id)
+    if plan.status != "draft":
+        raise InvalidState(f"plan is {plan.status}; only a draft plan is committed", current_state=plan.status,
+                           allowed=["draft"])
+    types, industries = _eligibility(plan, await lists.items_by_ids(plan.item_ids))
+    if types == [] or industries == []:
+        raise Unprocessable.field("body.scope", "plan.population.empty",
+                                  "the scope and the items' applicable subject types/industries do not overlap")
+    await plans.freeze_population(plan.id, scope_filter(plan.scope or {}, types, industries))
+    members = await plans.population(plan.id)
+    if not members:
+        raise Unprocessable.field("body.scope", "plan.population.empty", "no active inspection object is in scope")
+    seed = os.urandom(32)
+    plan.seed_hex, plan.seed_commitment = seed.hex(), seed_commitment(seed)
+    plan.population_root, plan.population_count = population_root([m.uscc for m in members]), len(members)
+    # The same frozen population once more, per stratum: what the draw reads (see PopulationStratum).
+    await plans.add_all(drawing.stratum_rows(plan.id, drawing.group_population(members)))
+    del members
+    plan.status, plan.committed_at, plan.version = "committed", now(), plan.version + 1
+    await plans.add(history_entry("committed", plan_id=plan.id, actor=principal.client_id,
+                                  seed_commitment=plan.seed_commitment, population_root=plan.population_root,
+                                  population_count=plan.population_count))
+    await add_event(plans.session, PlanPublished(
+        plan_id=plan.id, name=plan.name, departments=plan.departments, item_codes=plan.item_codes,
+        scope=plan.scope or {}, period_start=plan.period_start, period_end=plan.period_end,
+        ratios={k: float(v) for k, v in plan.ratios.items()}, ratio_version=plan.ratio_version,
+        seed_commitment=plan.seed_commitment, population_root=plan.population_root,
+        population_size=plan.population_count, joint=len(plan.departments) > 1,
+    ), subject=plan.id)
+    return plan
+
+
+async def draw_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Draw:
+    """Reveal the seed, draw per stratum, assign inspectors, store and publish the record."""
+    with drawing.cycle_collection_paused():
+        return await _draw_plan(plans, lists, principal, plan_id)
+
+
+async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Draw:
+    plan = await _lead_plan(plans, principal, plan_id)
+    if plan.status == "drawn" or await plans.draw(plan.id) is not None:
+        raise Conflict("this plan was drawn already; a draw is never run twice", current_state="drawn")
+    if plan.status != "committed":
+        raise InvalidState("commit the plan (seed commitment and population root) before the draw",
+                           current_state=plan.status, allowed=["committed"])
+    seed = bytes.fromhex(plan.seed_hex or "")
+    strata = drawing.from_stratum_rows(await plans.population_strata(plan.id))
+    if not strata:  # committed before the population was also stored per stratum
+        strata = drawing.group_population(await plans.population(plan.id))
+    if sum(len(s.codes) for s in strata) != plan.population_count:
+        raise Conflict("the frozen population no longer matches its published count; the draw is refused")
+    ranker = drawing.TwoProcessRanker()
+    # The computations run in a thread so the service keeps answering meanwhile, and so that the
+    # database can work on its own core at the same time (see alongside).
+    result = await asyncio.to_thread(
+        draw_strata, plan.id, seed, {s.key: s.codes for s in strata}, plan_table(plan),
+        population_root=plan.population_root or "", population_count=plan.population_count or 0,
+        full_coverage=plan.full_coverage, publicity_check=plan.publicity_check, rank=ranker)
+
+    async def assignment_inputs() -> tuple[list[Inspector], dict[str, list[str]]]:
+        rows = await lists.inspectors_of(plan.departments)
+        return [inspector_rule(r) for r in rows], await plans.last_inspectors(result.selected)
+
+    (inspectors, last), objects = await alongside(
+        assignment_inputs(), drawing.drawn_subjects, result, strata, ranker.positions)
+    del strata
+    assignment = await asyncio.to_thread(
+        drawing.assign_in_two_processes, plan.id, seed, objects, inspectors, plan.departments,
+        last_inspectors=last, required_qualifications=plan.required_qualifications)
+    salt = os.urandom(32)
+    at, drawn_on, actor = now(), today(), principal.client_id
+    # Each task row is also the stored history of that object's drawing and assignment (read back
+    # as the steps "drawn" and "assigned" by GET /objects/{uscc}/history): no second row per object.
+    # While the database stores and indexes them, the published record is put together: without
+    # the population list, it needs only the drawn subjects (for the excluded sets).
+    tasks = drawing.task_rows(result, assignment.assigned, assignment.unassigned, new_ids(len(objects)))
+    _, record = await alongside(
+        plans.add_random_tasks(tasks, plan_id=plan.id, departments=plan.departments, item_ids=plan.item_ids,
+                               created_by=actor, created_at=at),
+        lambda: to_published_record(
+            result, seed, objects, assignment=assignment, inspectors=inspectors, departments=plan.departments,
+            required_qualifications=plan.required_qualifications, last_inspectors=last, interest_salt=salt,
+            include_population=False))
+    record["plan"] = plan_summary(plan)
+    draw = Draw(plan_id=plan.id, record=record, selected_count=len(objects),
+                unassigned=dict(assignment.unassigned), interest_salt_hex=salt.hex(),
+                interests_snapshot={i.id: sorted(i.interests) for i in inspectors if i.interests},
+                drawn_on=drawn_on, created_at=at)
+    await plans.add_draw(draw)
+    plan.status, plan.drawn_at, plan.version = "drawn", at, plan.version + 1
+    await plans.add(history_entry("draw_completed", plan_id=plan.id, actor=actor, at=at,
+                                  selected=len(objects), unassigned=len(assignment.unassigned)))
+    small = plan.population_count is not None and plan.population_count <= EVENT_POPULATION_MAX
+    await add_event(plans.session, DrawCompleted(
+        plan_id=plan.id, plan_name=plan.name, departments=plan.departments, selected_count=len(objects),
+        drawn_on=drawn_on, record=event_record(record, await plans.population(plan.id) if small else None),
+    ), subject=plan.id)
+    return draw
+
+
+async def alongside(query: Awaitable[T], work: Callable[..., U], *args: Any) -> tuple[T, U]:
+    """Run a database call while a pure computation runs in a thread: the database works on its
+    own core meanwhile instead of after. If the computation fails, the call is cancelled."""
+    pending = asyncio.ensure_future(query)
+    try:
+        done = await asyncio.to_thread(work, *args)
+    except BaseException:
+        pending.cancel()
+        with contextlib.suppress(BaseException):
+            await pending
+        raise
+    return await pending, done
+
+
+def plan_summary(plan: Plan) -> dict[str, Any]:
+    return {"id": plan.id, "name": plan.name, "departments": plan.departments, "item_codes": plan.item_codes,
+            "scope": plan.scope or {}, "period_start": plan.period_start.isoformat(),
+            "period_end": plan.period_end.isoformat(), "ratio_overrides": plan.ratio_overrides}
+
+
+def population_json(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Population entries in the published record's shape (the record lists them in USCC order)."""
+    return [{"uscc": r[0], "grade": r[1], "red_list": bool(r[2]), "district": r[3], "group_id": None} for r in rows]
+
+
+def event_record(record: dict[str, Any], population: Sequence[Sequence[Any]] | None) -> dict[str, Any]:
+    """The record for the event: whole when it fits, else without its bulk (population: None if too large)."""
+    full = dict(record)
+    full["population"] = population_json(population) if population is not None else None
+    if full["population"] is not None and len(json.dumps(full)) <= EVENT_RECORD_MAX_BYTES:
+        return full
+    lean = {k: v for k, v in record.items() if k not in ("population", "assignment", "strata")}
+    lean["strata"] = [{k: v for k, v in s.items() if k != "selected"} for s in record["strata"]]
+    lean["truncated"] = True
+    lean["full_record"] = f"/public/draws/{record['plan_id']}"
+    return lean
+
+
+# ---------------------------------------------------------------------- public records
+
+
+async def published_plan(plans: PlansRepository, plan_id: str) -> Plan:
+    plan = await plans.plan(plan_id)
+    if plan is None or plan.status == "draft":
+        raise NotFound(f"no published plan {plan_id}")
+    return plan
+
+
+async def population_page(plans: PlansRepository, plan_id: str, *, after: str, limit: int) -> list[Any]:
+    """(uscc, grade, red list, district) rows of the frozen population in USCC order, limit + 1 of them."""
+    return await plans.population_page(plan_id, after=after, limit=limit)
+
+
+async def published_draw(plans: PlansRepository, plan_id: str) -> Draw:
+    draw = await plans.draw(plan_id)
+    if draw is None:
+        raise NotFound(f"plan {plan_id} has no draw yet", plan_id=plan_id)
+    return draw
+
+
+async def population_chunks(plans: PlansRepository, plan_id: str) -> AsyncIterator[list[dict[str, Any]]]:
+    """The published record's population, chunk by chunk in USCC order (bounded memory)."""
+    async for rows in plans.stream_population(plan_id):
+        yield population_json(rows)
+
+
+async def full_record(plans: PlansRepository, draw: Draw) -> dict[str, Any]:
+    record = dict(draw.record)
+    record["population"] = population_json(await plans.population(draw.plan_id))
+    return record
+
+
+async def verify_published_draw(plans: PlansRepository, plan_id: str) -> Verification:
+    """Recompute the published draw from its record alone (in a thread: the service keeps answering)."""
+    record = await full_record(plans, await published_draw(plans, plan_id))
+    return await asyncio.to_thread(verify_draw, record)

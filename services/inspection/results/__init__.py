@@ -1,0 +1,1 @@
+"""Inspection results per object and item, with evidence hashes and their publication deadlines."""

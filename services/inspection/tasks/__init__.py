@@ -1,0 +1,1 @@
+"""Inspection tasks: objects to visit with their inspectors, drawn or key (non-random)."""

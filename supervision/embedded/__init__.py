@@ -1,0 +1,1 @@
+"""The embedded run: the whole platform on one machine, its configuration and its processes."""
