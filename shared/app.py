@@ -50,6 +50,7 @@ from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.migrate import at_head, upgrade_to_head
 from shared.settings import ServiceSettings
+from shared.text_guard import ControlCharacterMiddleware
 from shared.tracing import child_traceparent, request_id_var, traceparent_var
 
 log = logging.getLogger("shared.app")
@@ -94,6 +95,10 @@ def problem_response(status: int, title: str, detail: str | None, *, slug: str |
         body["detail"] = detail
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error_response(exc: DomainError) -> JSONResponse:
+    return JSONResponse(exc.problem(), status_code=exc.status, media_type=PROBLEM_JSON)
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -179,9 +184,10 @@ class RequestContextMiddleware:
             elif k == b"traceparent":
                 tp_in = v.decode("latin-1")
         rid = rid or new_id()
-        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
-            # PostgreSQL cannot store NUL in text: refuse it at the door, for every route alike.
-            response = problem_response(400, "Bad request", "NUL characters are not allowed in the path or query",
+        if "\x00" in scope["path"]:
+            # PostgreSQL cannot store NUL in text: refuse it at the door, for every route alike (query
+            # and body values are refused with a 422 naming the field, see shared.text_guard).
+            response = problem_response(400, "Bad request", "NUL characters are not allowed in the path",
                                         slug="nul-character")
             await response(scope, receive, send)
             return
@@ -379,6 +385,7 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
     app.state.idempotency_table = spec.bus_tables.idempotency
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, table_of=lambda a: a.state.idempotency_table)
+    app.add_middleware(ControlCharacterMiddleware, respond=domain_error_response)
     app.add_middleware(RequestContextMiddleware, service=spec.name)
     _document_idempotency_key(app)
     app.include_router(health_router({

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    event,
     insert,
     select,
     update,
@@ -44,6 +45,7 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")  # visible ASCII, as the draft's sf-s
 _HEADER_BYTES = HEADER.lower().encode()
 KEY_IN_USE = f"another request with this {HEADER} was handled at the same time: retry to get its answer"
 STATE = "idempotency"  # request.state attribute naming the (caller, key) this request registered
+COMMITTED = "idempotency_committed"  # request.state attribute: the route committed the key's session
 
 
 def define_idempotency_table(metadata: MetaData) -> Table:
@@ -117,6 +119,14 @@ async def claim_key(session: AsyncSession, request: Request, table: Table, calle
         await session.rollback()
         raise Conflict(KEY_IN_USE) from None
     request.state.idempotency = (caller, key)
+    setattr(request.state, COMMITTED, False)
+
+    # A route that only computes never commits: its answer is not stored (the claim rolls back
+    # with its session), and the middleware must not wait on the lock that session still holds.
+    def committed(_session: Any) -> None:
+        setattr(request.state, COMMITTED, True)
+
+    event.listen(session.sync_session, "after_commit", committed, once=True)
 
 
 def is_key_race(request: Request, exc: IntegrityError) -> bool:
@@ -157,10 +167,11 @@ class IdempotencyMiddleware:
         await self.app(scope, receive, keep_answer)
 
     async def _store(self, scope: dict, start: dict, body: bytes) -> None:
-        claimed = scope.get("state", {}).get(STATE)
+        state = scope.get("state", {})
+        claimed = state.get(STATE)
         app = scope["app"]
         table = self.table_of(app)
-        if claimed is None or table is None or start["status"] >= 500:
+        if claimed is None or not state.get(COMMITTED) or table is None or start["status"] >= 500:
             return
         headers = {k.lower(): v.decode("latin-1") for k, v in start.get("headers", [])}
         caller, key = claimed

@@ -115,3 +115,22 @@ async def test_every_post_documents_the_key(databases, authority):
     assert len(posts) > 20
     for op in posts:
         assert "Idempotency-Key" in [p["name"] for p in op.get("parameters", [])], op["operationId"]
+
+
+async def test_a_post_that_only_computes_holds_no_lock_and_is_not_replayed(databases, authority):
+    """The discretion recommendation computes and writes nothing: with a key it must neither keep the
+    database locked (a complaint filed meanwhile completes) nor store an answer that a retry replays."""
+    who = Callers(authority)
+    facts = {"uscc": USCC_A, "corrected_promptly": True, "harm": "minor"}
+    async with service_client("casework", databases, authority) as c:
+        rec, complaint = await asyncio.gather(
+            c.post("/discretion/food_labelling/recommendation", json=facts, headers=who.officer | key(6)),
+            c.post("/complaints", json=TIP, headers=who.hotline),
+        )
+        assert rec.status_code == 200, rec.text
+        assert complaint.status_code == 201, complaint.text
+        again = await c.post("/discretion/food_labelling/recommendation", json=facts, headers=who.officer | key(6))
+        assert again.status_code == 200 and "Idempotent-Replayed" not in again.headers
+        async with c.app.state.db.sessionmaker() as s:
+            assert (await s.execute(select(func.count()).select_from(c.app.state.idempotency_table))).scalar_one() == 0
+        assert await complaints(c) == 1
