@@ -16,3 +16,7 @@ CONSUMER_PROCESSED = Counter("sup_consumer_processed_total", "Events handled and
 CONSUMER_DUPLICATES = Counter("sup_consumer_duplicates_total", "Redelivered events skipped by the inbox", ["consumer"])
 CONSUMER_RETRIES = Counter("sup_consumer_retries_total", "Handler failures that were retried", ["consumer"])
 CONSUMER_DEAD_LETTERED = Counter("sup_consumer_dead_lettered_total", "Events parked on the dead-letter subject", ["consumer"])
+CONSUMER_TRANSIENT_RETRIES = Counter("sup_consumer_transient_retries_total",
+                                     "Retries of a message after a transient failure (database, disk, network)",
+                                     ["consumer"])
+CONSUMER_PAUSED = Gauge("sup_consumer_paused", "1 while the consumer waits out a transient failure", ["consumer"])

@@ -84,13 +84,13 @@ class BusPair:
         await self.consumer_db.dispose()
 
 
-async def make_pair(databases, nats_url: str) -> BusPair:
+async def make_pair(databases, nats_url: str, consumer_url: str | None = None) -> BusPair:
     from services.credit.models import bus_tables as credit_tables
     from services.inspection.models import bus_tables as inspection_tables
 
     producer = Database(await databases.fresh("credit"), service="credit",
                         outbox_table=credit_tables.outbox, inbox_table=credit_tables.inbox)
-    consumer = Database(await databases.fresh("inspection"), service="inspection",
+    consumer = Database(consumer_url or await databases.fresh("inspection"), service="inspection",
                         outbox_table=inspection_tables.outbox, inbox_table=inspection_tables.inbox)
     async with consumer.engine.begin() as conn:
         await conn.run_sync(effects_md.create_all)
