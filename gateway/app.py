@@ -5,7 +5,7 @@ Two parts behind one pure-ASGI dispatcher:
 * the proxy (gateway/proxy/), for every service path: no FastAPI on this path, a cached
   token check, the precompiled policy, a token bucket, a queued audit record;
 * a small FastAPI app for the gateway's own routes: /oauth/token, /.well-known/jwks.json,
-  /audit/..., the merged /openapi.json, /docs, /healthz, /readyz, /metrics.
+  /audit/..., the merged /openapi.json, /asyncapi.json (the events), /docs, /healthz, /readyz, /metrics.
 
 Path mapping: `/credit/...` -> credit `/...` (likewise inspection, casework, disclosure);
 the public site `/` -> disclosure `/site/`, `/site/...` -> disclosure `/site/...`, and
@@ -43,7 +43,7 @@ from shared.migrate import at_head, upgrade_to_head
 
 DESCRIPTION = "The only door to the supervision platform: identities, access policy, access audit, routing."
 # Paths the gateway answers itself; everything else is proxied (or refused by the policy).
-LOCAL_PREFIXES = ("/oauth/", "/.well-known/", "/audit/", "/openapi.json", "/docs", "/healthz", "/readyz", "/metrics")
+LOCAL_PREFIXES = ("/oauth/", "/.well-known/", "/audit/", "/openapi.json", "/asyncapi.json", "/docs", "/healthz", "/readyz", "/metrics")
 UNLIMITED = ("/healthz", "/readyz", "/metrics")
 TAGS = [
     {"name": "identity", "description": "OAuth2 client credentials and the public keys that verify tokens"},

@@ -12,7 +12,7 @@ from typing import Any
 
 from gateway.docs.openapi import HTTP_METHODS
 
-_STYLE = """body{font-family:system-ui,sans-serif;max-width:70rem;margin:auto;padding:1rem;color:#222}
+STYLE = """body{font-family:system-ui,sans-serif;max-width:70rem;margin:auto;padding:1rem;color:#222}
 h2{border-bottom:2px solid #246;padding-top:1rem}.op{border:1px solid #ccd;border-radius:6px;margin:.8rem 0;padding:.6rem}
 .m{display:inline-block;min-width:4.5rem;font-weight:bold;color:#fff;background:#468;border-radius:4px;text-align:center;margin-right:.5rem}
 .m.post{background:#295}.m.delete{background:#a33}.m.patch,.m.put{background:#a72}
@@ -20,7 +20,7 @@ code,pre{background:#f4f4f8}pre{padding:.5rem;overflow:auto;max-height:20rem}tab
 td,th{border:1px solid #ccd;padding:.2rem .5rem;text-align:left;vertical-align:top}.who{color:#555;font-size:.9em}"""
 
 
-def _json(value: Any) -> str:
+def json_block(value: Any) -> str:
     return escape(json.dumps(value, ensure_ascii=False, indent=2))
 
 
@@ -51,7 +51,7 @@ def render_reference(doc: dict[str, Any]) -> str:
     descriptions = {t["name"]: t.get("description", "") for t in doc.get("tags", [])}
     info = doc.get("info", {})
     out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(info.get('title', 'API'))}</title>",
-           f"<style>{_STYLE}</style></head><body><h1>{escape(info.get('title', 'API'))} <small>{escape(str(info.get('version', '')))}</small></h1>",
+           f"<style>{STYLE}</style></head><body><h1>{escape(info.get('title', 'API'))} <small>{escape(str(info.get('version', '')))}</small></h1>",
            f"<pre style='white-space:pre-wrap;max-height:none'>{escape(info.get('description', ''))}</pre>",
            "<p>Machine-readable: <a href='/openapi.json'>/openapi.json</a>. Contents: "
            + ", ".join(f"<a href='#tag-{escape(t)}'>{escape(t)}</a>" for t in sorted(by_tag)) + "</p>"]
@@ -79,13 +79,13 @@ def render_reference(doc: dict[str, Any]) -> str:
                 out.append("</table>")
             body = op.get("requestBody", {}).get("content", {})
             for ctype, media in body.items():
-                out.append(f"<p>Request body <code>{escape(ctype)}</code>:</p><pre>{_json(_resolve(doc, media.get('schema', {})))}</pre>")
+                out.append(f"<p>Request body <code>{escape(ctype)}</code>:</p><pre>{json_block(_resolve(doc, media.get('schema', {})))}</pre>")
             for status, resp in (op.get("responses") or {}).items():
                 out.append(f"<p>Response <b>{escape(str(status))}</b>: {escape(resp.get('description', ''))}</p>")
                 for ctype, media in (resp.get("content") or {}).items():
                     schema = media.get("schema")
                     if schema and str(status).startswith("2"):
-                        out.append(f"<pre>{escape(ctype)}\n{_json(_resolve(doc, schema))}</pre>")
+                        out.append(f"<pre>{escape(ctype)}\n{json_block(_resolve(doc, schema))}</pre>")
             out.append("</div>")
     out.append("</body></html>")
     return "".join(out)
