@@ -226,3 +226,32 @@ def mask_resident_id(value: str) -> str:
     """Keep the region prefix and the check character only: personal information is never shown whole."""
     v = ric.compact(value)
     return v[:6] + "*" * (len(v) - 7) + v[-1:] if len(v) > 7 else "*" * len(v)
+
+
+# --- what kind of party an identifier names ----------------------------------------------------
+
+# GB 32100-2015 §4.1 (code table of registration authorities and organisation types): "9" market
+# regulation, then "1" enterprise, "2" individual business (个体工商户), "3" farmers' cooperative.
+# An individual business is run by a natural person, so its data is that person's data (PIPL art. 4).
+INDIVIDUAL_BUSINESS_PREFIX = "92"
+PARTY_ORGANISATION, PARTY_INDIVIDUAL_BUSINESS, PARTY_PERSON = "organisation", "individual_business", "person"
+
+
+def party_kind_of(identifier: str | None) -> str | None:
+    """organisation | individual_business | person for an identifier, None when it is neither a
+    USCC nor a resident ID number. The kind follows from the code; nobody sets it against it."""
+    code = (identifier or "").strip()
+    if not code:
+        return None
+    if is_valid_uscc(code):
+        normal = validate_uscc(code)
+        return PARTY_INDIVIDUAL_BUSINESS if normal.startswith(INDIVIDUAL_BUSINESS_PREFIX) else PARTY_ORGANISATION
+    if is_resident_id(code):
+        return PARTY_PERSON
+    return None
+
+
+def is_natural_person(identifier: str | None) -> bool:
+    """True when the party behind the identifier is a natural person (a person or an individual
+    business's operator): its ID numbers, contacts and home address are personal information."""
+    return party_kind_of(identifier) in (PARTY_PERSON, PARTY_INDIVIDUAL_BUSINESS)

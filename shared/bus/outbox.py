@@ -26,6 +26,7 @@ from shared.bus.publisher import BatchPublisher
 from shared.contracts import EventPayload, schema_uri
 from shared.ids import new_id
 from shared.metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
+from shared.redaction.events import minimise_event_data
 from shared.tracing import current_traceparent
 
 log = logging.getLogger("shared.bus.outbox")
@@ -61,7 +62,8 @@ async def add_event(session: AsyncSession, payload: EventPayload, *, subject: st
         "source": f"/supervision/{db.service}",
         "subject": subject,
         "occurred_at": datetime.now(UTC),
-        "data": encode_data(payload.model_dump(mode="json")).decode(),
+        # Redacted here, whatever the caller built: no ID number, phone or home address leaves in clear.
+        "data": encode_data(minimise_event_data(payload.model_dump(mode="json"))).decode(),
         "traceparent": current_traceparent(),
     }
     # Values as execute parameters, not .values(): the statement stays the same (compiled once).
@@ -142,6 +144,8 @@ class OutboxRelay:
         # (its hook runs when the committing task resumes), and they must not go out twice.
         self._read_lately: dict[int, None] = {}
         db.on_outbox_commit(self.wake)
+        self._outage: tuple[float, int, str] | None = None  # (since, failed passes, first error)
+        self._last_error = ""
 
     def wake(self, rows: list[OutboxRow] | None = None) -> None:
         """A transaction committed outbox rows: these (already known), or unknown ones (None)."""
@@ -176,12 +180,33 @@ class OutboxRelay:
                 handed = 0 < len(self._handed) <= self.batch_size and not (self._scan or backoff)
                 failed = await (self._publish_handed() if handed else self.drain())
                 backoff = 0.0 if not failed else min(self.max_backoff, max(0.1, backoff * 2 or 0.1))
+                if failed:
+                    self._outage_pass(self._last_error)
+                else:
+                    self._outage_over()
                 await self._maybe_cleanup()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # database or bus down: keep trying, never die
-                log.exception("outbox relay pass failed")
+            except Exception as exc:  # database or bus down: keep trying, never die
+                self._outage_pass(f"{type(exc).__name__}: {exc}")
                 backoff = min(self.max_backoff, max(0.1, backoff * 2 or 0.1))
+
+    def _outage_pass(self, error: str) -> None:
+        # One line when publishing starts failing, one when it works again (with counts), not one a pass.
+        if self._outage is None:
+            self._outage = (asyncio.get_running_loop().time(), 0, error[:300])
+            log.warning("outbox %s: cannot publish (%s); retrying, events wait in the outbox",
+                        self.db.service, error[:300])
+        since, passes, first = self._outage
+        self._outage = (since, passes + 1, first)
+
+    def _outage_over(self) -> None:
+        if self._outage is not None:
+            since, passes, first = self._outage
+            self._outage = None
+            log.warning("outbox %s: publishing again after %.1f s and %d failed passes (first: %s); "
+                        "%d events published since start", self.db.service,
+                        asyncio.get_running_loop().time() - since, passes, first, self.published)
 
     async def _publish_handed(self) -> int:
         """Publish the rows this process just committed, as they were written (no read back)."""
@@ -249,7 +274,7 @@ class OutboxRelay:
             self.published += len(sent)
         if failed:
             OUTBOX_FAILURES.labels(self.db.service).inc(len(failed))
-            log.warning("outbox: %d of %d publishes failed: %s", len(failed), len(rows), failed[0][1])
+            self._last_error = f"{len(failed)} of {len(rows)} publishes failed: {failed[0][1]}"
         return sent, failed
 
     async def _mark(self, sent: list[int], failed: list[tuple[int, str]]) -> None:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from services.disclosure.rules.publicity import RecordType
-from services.disclosure.rules.redaction import (
+from shared.redaction.rules import (
     NATURAL_PERSON_TYPES,
     FieldAction,
     Finding,
@@ -22,7 +22,7 @@ from services.disclosure.rules.redaction import (
     redact_record,
     rules_in_force,
 )
-from services.disclosure.rules.redaction_patterns import mask_person_name
+from shared.redaction.patterns import mask_person_name
 
 K, T = FieldAction.KEEP, FieldAction.FREE_TEXT
 # The party's name: published for organisations, masked for natural persons (PIPL art. 28).
@@ -34,7 +34,7 @@ POLICIES: dict[RecordType, RedactionPolicy] = {
     RecordType.INSPECTION_PLAN: RedactionPolicy({
         **_COMMON, "plan_no": K, "title": T, "department": K, "departments": K, "items": K, "scope": T,
         "period_start": K, "period_end": K, "ratio": K, "ratio_version": K, "seed_commitment": K,
-        "population_root": K, "population_size": K, "joint": K,
+        "population_root": K, "population_size": K, "joint": K, "commitment": K,
     }),
     RecordType.INSPECTION_DRAW: RedactionPolicy({
         **_COMMON, "plan_no": K, "plan_name": T, "departments": K, "drawn_at": K, "seed_commitment": K,

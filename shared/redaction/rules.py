@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from services.disclosure.rules import redaction_patterns as p
+from shared.redaction import patterns as p
 
 
 @dataclass(frozen=True)
@@ -59,14 +59,10 @@ REDACTION_RULES: tuple[RedactionRuleSet, ...] = (
     ),
 )
 
-_DETECTORS = {
-    "resident_id": p.find_resident_ids,  # also yields resident_id_legacy spans
-    "bank_card": p.find_bank_cards,
-    "mobile_phone": p.find_mobiles,
-    "landline_phone": p.find_landlines,
-    "email": p.find_emails,
-    "home_address": p.find_home_addresses,
-}
+# Which detector finds each kind; the number kinds come from one pass over the text.
+_NUMBER_KINDS = {"resident_id": ("resident_id", "resident_id_legacy"), "bank_card": ("bank_card",),
+                 "mobile_phone": ("mobile_phone",), "landline_phone": ("landline_phone",)}
+_TEXT_DETECTORS = {"email": p.find_emails, "home_address": p.find_home_addresses}
 
 
 def rules_in_force(as_of: date | None = None) -> RedactionRuleSet:
@@ -107,11 +103,18 @@ def redact_text(
     """
     ruleset = rules_in_force(as_of)
     accepted: list[tuple[int, int, str]] = []
+    numbers: list[tuple[int, int, str]] | None = None
     for rule in ruleset.rules:
-        detector = _DETECTORS.get(rule.kind)
-        if detector is None or (rule.natural_person_only and not natural_person):
+        if rule.natural_person_only and not natural_person:
             continue
-        for start, end, kind in detector(text):
+        if rule.kind in _NUMBER_KINDS:
+            numbers = p.find_numbers(text) if numbers is None else numbers
+            spans = [s for s in numbers if s[2] in _NUMBER_KINDS[rule.kind]]
+        elif rule.kind in _TEXT_DETECTORS:
+            spans = _TEXT_DETECTORS[rule.kind](text)
+        else:
+            continue
+        for start, end, kind in spans:
             if all(end <= s or start >= e for s, e, _ in accepted):
                 accepted.append((start, end, kind))
     accepted.sort()

@@ -5,8 +5,8 @@ import pytest
 from faker import Faker
 from stdnum.cn import ric
 
-from services.disclosure.rules import redaction_patterns as p
-from services.disclosure.rules.redaction import (
+from shared.redaction import patterns as p
+from shared.redaction.rules import (
     REDACTION_RULES,
     FieldAction,
     RedactionPolicy,
