@@ -15,12 +15,11 @@ from typing import Any
 import yaml
 
 from shared.auth import PUBLIC, Principal
+from shared.contracts.roles import DEPARTMENT_ROLES
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.yaml")
 KINDS = frozenset({"department", "service", "public"})
-KNOWN_ROLES = frozenset(
-    {"inspector", "case_officer", "legal_reviewer", "credit_officer", "auditor", "admin"}
-)
+KNOWN_ROLES = DEPARTMENT_ROLES
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 READ_METHODS = frozenset({"GET"})
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(path|uscc))?\}")

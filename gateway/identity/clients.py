@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from pwdlib import PasswordHash
 
 from gateway.access.policy import KNOWN_ROLES
+from shared.contracts.roles import separated_role_conflicts
 
 CLIENT_KINDS = frozenset({"department", "service"})
 
@@ -29,6 +30,7 @@ DEFAULT_SCOPES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "credit_officer": ("credit:read", "credit:write"),
     "auditor": ("credit:read", "inspection:read", "casework:read", "disclosure:read"),
     "admin": ("inspection:admin", "disclosure:admin", "credit:read", "casework:read"),
+    "head": ("casework:read", "casework:review", "credit:read"),
 }
 
 
@@ -124,6 +126,8 @@ class ClientRegistry:
         unknown = set(roles) - KNOWN_ROLES
         if unknown:
             raise ValueError(f"unknown roles: {sorted(unknown)}")
+        if conflicts := separated_role_conflicts(roles):
+            raise ValueError("; ".join(conflicts) + " — issue one credential per role instead")
         if not department or not department.replace("_", "").isalnum():
             raise ValueError("department must be a catalogue code")
         if client_id is None:

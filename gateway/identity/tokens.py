@@ -26,6 +26,7 @@ import yaml
 from gateway.identity.clients import Client, ClientRegistry
 from gateway.identity.keys import KeyRing
 from shared.auth import ALGORITHM, DEFAULT_AUDIENCE, DEFAULT_ISSUER
+from shared.contracts.roles import separated_role_conflicts
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 DEFAULT_TTL_SECONDS = 300
@@ -176,6 +177,9 @@ def token_response(
     client = registry.verify(*creds)
     if client is None:
         return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
+    if conflicts := separated_role_conflicts(client.roles):
+        # A client stored before the rule (or edited by hand) gets no token until it is split.
+        return _oauth_error(400, "unauthorized_client", "; ".join(conflicts))
     requested = set((form.get("scope") or "").split())
     if requested and not requested <= set(client.scopes):
         return _oauth_error(400, "invalid_scope", f"not granted: {sorted(requested - set(client.scopes))}")

@@ -9,10 +9,9 @@ from typing import Annotated, Protocol
 from fastapi import Path, Request
 
 from services.casework.cases.schemas import CaseOut, ClockOut
-from services.casework.cases.service import status_of, today
+from services.casework.cases.service import offered, status_of, today
 from services.casework.models import Case, LegalReview
 from services.casework.reviews.schemas import ReviewOut
-from services.casework.rules.workflow import allowed_transitions
 from shared.errors import Unprocessable
 from shared.paging import decode_cursor, encode_cursor
 from shared.web import SessionDep
@@ -46,7 +45,7 @@ def next_cursor(items: Sequence[Identified], limit: int) -> str | None:
 def case_out(case: Case, soon: int) -> CaseOut:
     return CaseOut(
         **{f: getattr(case, f) for f in CaseOut.model_fields if f not in ("allowed_actions", "clock")},
-        allowed_actions=sorted(a.value for a in allowed_transitions(case.state)),
+        allowed_actions=offered(case),
         clock=ClockOut(name=case.clock, due=case.clock_due, provisional=case.clock_provisional,
                        status=status_of(case, today(), soon)),  # type: ignore[arg-type]
     )

@@ -124,6 +124,9 @@ class Case(Base):
     hearing_requested_on: Mapped[date | None] = mapped_column(Date)
     hearing_on: Mapped[date | None] = mapped_column(Date)
     hearing_notice_served_on: Mapped[date | None] = mapped_column(Date)
+    # The latest legal review's status (pending / passed / rejected), kept with the case so the
+    # actions a case answer offers already apply the review gate.
+    review_status: Mapped[str | None] = mapped_column(String(16))
     head_extension: Mapped[bool] = mapped_column(Boolean, default=False)
     transferred_to: Mapped[str | None] = mapped_column(String(32))
     transfer_reason: Mapped[str | None] = mapped_column(Text)

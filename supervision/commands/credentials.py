@@ -27,7 +27,9 @@ def register(app: typer.Typer) -> None:
     @cred.command("create")
     def create(
         department: str = typer.Argument(..., help="department code from gateway/identity/catalogue.yaml, e.g. scjgj"),
-        roles: list[str] = typer.Argument(None, help="roles: inspector case_officer legal_reviewer credit_officer auditor admin"),
+        roles: list[str] = typer.Argument(None, help="roles: inspector case_officer legal_reviewer credit_officer auditor admin head; "
+                                                     "separated roles (case_officer + legal_reviewer, inspector + "
+                                                     "legal_reviewer, case_officer + head) are refused"),
         kind: str = typer.Option(None, help="department or service (default: the catalogue's kind)"),
     ) -> None:
         """Register a client; prints its id and secret ONCE (only a hash is stored)."""

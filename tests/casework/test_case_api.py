@@ -79,7 +79,8 @@ async def test_suspected_crime_refuses_a_penalty_decision_and_transfer_is_mandat
         moved = await step(c, who, case["id"], "transfer_judicial", {"reason": "suspected sale of toxic food"})
         assert moved["state"] == "transferred_judicial" and moved["clock"]["name"] is None
         # Handed back with no criminal liability: the penalty can then follow the normal path.
-        back = await step(c, who, case["id"], "return_from_judicial")
+        back = await step(c, who, case["id"], "return_from_judicial",
+                          {"organ": "Shanghai Public Security Bureau", "document_ref": "沪公不立〔2026〕3号"})
         assert back["state"] == "investigation" and back["suspected_crime"] is False
 
 

@@ -59,3 +59,12 @@ def test_demo_clients_are_created_once_and_their_credentials_work(tmp_path):
     registry = registry_for(settings)
     assert len(registry.list()) == len(DEMO_CLIENTS)
     assert registry.verify("yjj-demo-inspector", first["yjj-demo-inspector"]["client_secret"]) is not None
+
+
+@pytest.mark.parametrize("roles", [["case_officer", "legal_reviewer"], ["inspector", "legal_reviewer"],
+                                   ["case_officer", "head"]])
+def test_separated_roles_are_refused_at_creation_with_the_rule(env, roles):
+    out = CliRunner().invoke(cli, ["credentials", "create", "scjgj", *roles])
+    assert out.exit_code == 2 and "separated" in out.output and "APL art. 58" in out.output, out.output
+    assert not (env / "keys" / "clients.json").exists() or not json.loads(
+        (env / "keys" / "clients.json").read_text())["clients"]

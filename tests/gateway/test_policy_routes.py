@@ -24,7 +24,7 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 D = frozenset(KNOWN_ROLES)  # every department role
 EVERYONE = D | {"public", "hotline"}
-CASE_READERS = frozenset({"case_officer", "legal_reviewer", "admin", "auditor"})
+CASE_READERS = frozenset({"case_officer", "legal_reviewer", "admin", "auditor", "head"})
 CALLERS: dict[str, Principal] = {
     "public": Principal.public(),
     **{role: Principal(kind="department", client_id=f"scjgj-{role}", department="scjgj", roles=frozenset({role}))
@@ -63,10 +63,11 @@ INTENT: list[tuple[str, str, frozenset[str]]] = [
     # casework
     ("GET", r"/casework/services", EVERYONE),
     ("POST", r"/casework/complaints", frozenset({"public", "hotline", "case_officer"})),
-    ("GET", r"/casework/complaints(/\{complaint_id\})?", CASE_READERS | {"hotline"}),
+    ("GET", r"/casework/complaints(/\{complaint_id\})?", (CASE_READERS - {"head"}) | {"hotline"}),
     ("POST", r"/casework/complaints/\{complaint_id\}/[a-z_]+", frozenset({"case_officer"})),
     ("GET", r"/casework/(cases|reviews|decisions)(/\{[a-z_]+\}(/(evidence|history|record))?)?", CASE_READERS),
     ("POST", r"/casework/reviews/\{review_id\}/(pass|reject)", frozenset({"legal_reviewer"})),
+    ("POST", r"/casework/cases/\{case_id\}/clear_fact", frozenset({"legal_reviewer", "head"})),
     ("POST|PATCH", r"/casework/(cases|decisions)(/\{[a-z_]+\}(/[a-z_]+)?)?", frozenset({"case_officer"})),
     ("GET|POST", r"/casework/discretion/\{violation_type\}/recommendation", frozenset({"case_officer", "legal_reviewer"})),
 ]

@@ -188,3 +188,20 @@ def test_keys_reload_from_disk(tmp_path):
     assert again.active_kid == ring.active_kid
     assert again.jwks() == ring.jwks()
     assert oct((tmp_path / f"{ring.active_kid}.pem").stat().st_mode & 0o777) == "0o600"
+
+
+def test_separated_roles_refused_at_registration_and_no_token_for_a_stored_one(setup, registry):
+    with pytest.raises(ValueError, match="separated"):
+        registry.create_client("scjgj", ["legal_reviewer", "case_officer"])
+    assert not [c for c in registry.list() if "legal_reviewer" in c.roles and "case_officer" in c.roles]
+    # A client written before the rule (or by hand) gets no token until it is split.
+    _, issuer, _, _, _ = setup
+    cid, secret = registry.create_client("scjgj", ["case_officer"])
+    data = registry.store.load()
+    data["clients"][cid]["roles"] = ["case_officer", "legal_reviewer"]
+    registry.store.save(data)
+    registry.reload()
+    basic = "Basic " + base64.b64encode(f"{cid}:{secret}".encode()).decode()
+    result = token_response(registry, issuer, basic, {"grant_type": "client_credentials"})
+    assert result.status == 400 and result.body["error"] == "unauthorized_client"
+    assert "separated" in result.body["error_description"]

@@ -126,3 +126,10 @@ class CaseRepository:
         if limit is not None:
             stmt = stmt.limit(limit)
         return list((await self.session.execute(stmt)).scalars())
+
+    async def actors(self, case_id: str, *, except_actions: tuple[str, ...]) -> set[str]:
+        """Client ids that recorded any action on the case other than `except_actions`."""
+        stmt = (select(CaseHistory.actor_client_id).distinct()
+                .where(CaseHistory.case_id == case_id, CaseHistory.actor_client_id.is_not(None),
+                       CaseHistory.action.not_in(except_actions)))
+        return {row for row in (await self.session.execute(stmt)).scalars()}

@@ -15,6 +15,7 @@ from services.casework.cases.schemas import (
     CasePage,
     CasePatch,
     EvidenceOut,
+    FactClearing,
     HistoryEntry,
     HistoryPage,
     LeadCreate,
@@ -80,11 +81,26 @@ async def get_case(case_id: CaseId, session: SnapshotSessionDep, principal: Prin
 
 @router.patch("/cases/{case_id}", tags=["cases"], summary="Update the facts of a case",
               description="E.g. set `suspected_crime` (then only a transfer to judicial organs may follow), "
-                          "`major_public_interest` or `complex_case` (then a legal review is required).",
+                          "`major_public_interest` or `complex_case` (then a legal review is required). Setting "
+                          "one of these back to false is refused (403, rule `one_way_gate`): see `clear_fact`. "
+                          "A case transferred to judicial organs, or ended, is not changed (409).",
               responses=WRITE)
 async def update_case(case_id: CaseId, body: CasePatch, session: SessionDep, principal: PrincipalDep,
                       request: Request) -> CaseOut:
     case = await cases.patch_case(session, principal, case_id, body)
+    await session.commit()
+    return case_out(case, soon_days(request))
+
+
+@router.post("/cases/{case_id}/clear_fact", tags=["cases"], summary="Clear a fact that restrains the officer",
+             description="`major_public_interest`, `complex_case`, `had_hearing` (each requires a legal review, APL "
+                         "art. 58) and `suspected_crime` (APL art. 27) are set by the case officer but cleared only "
+                         "here, by the department's `legal_reviewer` or `head` who did not act on the case, with a "
+                         "reason written to the whole-process record. A review already rejected still needs a new "
+                         "one. A fact not set is a 409.", responses=WRITE)
+async def clear_fact(case_id: CaseId, body: FactClearing, session: SessionDep, principal: PrincipalDep,
+                     request: Request) -> CaseOut:
+    case = await cases.clear_fact(session, principal, case_id, body)
     await session.commit()
     return case_out(case, soon_days(request))
 

@@ -48,15 +48,29 @@ class LeadCreate(Strict):
 class CasePatch(Strict):
     """Facts that change how the case must be handled."""
 
-    suspected_crime: bool | None = Field(None, description="Set: the case must go to judicial organs (APL art. 27)")
-    major_public_interest: bool | None = None
-    complex_case: bool | None = None
+    suspected_crime: bool | None = Field(None, description="Set: the case must go to judicial organs (APL art. 27). "
+                                                           "Once set, only `clear_fact` clears it.")
+    major_public_interest: bool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
+                                                                 "once set, only `clear_fact` clears it")
+    complex_case: bool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
+                                                        "once set, only `clear_fact` clears it")
     violation_type: str | None = Field(None, max_length=64)
     party_name: str | None = Field(None, min_length=1, max_length=200)
     uscc: USCC | None = None
     summary: str | None = Field(None, min_length=1, max_length=4000)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"suspected_crime": True}]})
+
+
+class FactClearing(Strict):
+    """A fact that requires legal review, or a suspected crime, cleared by someone entitled."""
+
+    fact: Literal["major_public_interest", "complex_case", "had_hearing", "suspected_crime"] = Field(
+        description="The fact to clear (APL art. 58(1); art. 27 for suspected_crime)")
+    reason: str = Field(min_length=1, max_length=2000, description="Why it no longer holds; kept in the record")
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "fact": "complex_case", "reason": "one legal relationship only, facts established by the site record"}]})
 
 
 class Step(Strict):

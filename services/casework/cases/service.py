@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.cases.repository import CaseRepository
-from services.casework.cases.schemas import CasePatch, LeadCreate
+from services.casework.cases.schemas import CasePatch, FactClearing, LeadCreate
 from services.casework.complaints.repository import ComplaintRepository
 from services.casework.decisions.repository import DecisionRepository
 from services.casework.models import Case, CaseHistory, Decision, Evidence
@@ -28,16 +28,28 @@ from services.casework.rules.clocks import (
 )
 from services.casework.rules.complaints import withhold_reporter_identity
 from services.casework.rules.discretion_tables import DISCRETION_TABLES
+from services.casework.rules.legal_review import (
+    FACT_CLEARING_ROLES,
+    ONE_WAY_FACTS,
+    CaseProfile,
+    ReviewRequirement,
+    new_review_needed,
+    requires_legal_review,
+    reviewer_principal_problems,
+)
 from services.casework.rules.workflow import (
+    TERMINAL_STATES,
     CaseFacts,
     CaseState,
     ForbiddenTransition,
     allowed_transitions,
     check_transition,
+    offered_actions,
 )
 from shared.auth import Principal
 from shared.clock import shanghai_today
-from shared.errors import Forbidden, InvalidState, NotFound, Unprocessable
+from shared.contracts.roles import separated_role_conflicts
+from shared.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
 from shared.ids import new_id
 
 S = CaseState
@@ -83,14 +95,17 @@ def require_case_officer(principal: Principal, department: str, matter_code: str
         raise Forbidden(f"matter {matter_code} is not one of your department's matters")
 
 
+# The handling department's staff who read its cases (auditors read every department's).
+CASE_READER_ROLES = ("case_officer", "legal_reviewer", "admin", "head")
+
+
 def may_read_department(principal: Principal, department: str) -> bool:
     """The handling department's staff, and auditors, read its cases; nobody else."""
     if principal.is_public:
         return False
     if principal.has_role("auditor"):
         return True
-    return principal.department == department and principal.has_role(
-        "case_officer", "legal_reviewer", "admin")
+    return principal.department == department and principal.has_role(*CASE_READER_ROLES)
 
 
 def require_reader(principal: Principal, department: str) -> None:
@@ -106,9 +121,32 @@ def readable_department_filter(principal: Principal) -> str | None:
         raise Forbidden("cases are not public: a department credential is required")
     if principal.has_role("auditor"):
         return None
-    if not principal.department or not principal.has_role("case_officer", "legal_reviewer", "admin"):
-        raise Forbidden("listing cases needs role case_officer, legal_reviewer, admin or auditor")
+    if not principal.department or not principal.has_role(*CASE_READER_ROLES):
+        raise Forbidden(f"listing cases needs role {', '.join(CASE_READER_ROLES)} or auditor")
     return principal.department
+
+
+# ---------------------------------------------------------------------------- the gates a case's facts set
+
+
+def review_requirement(case: Case, fine: Decimal | None = None) -> ReviewRequirement:
+    proposed = Decimal((case.proposed_penalty or {}).get("fine_amount", "0")) if fine is None else Decimal(fine)
+    return requires_legal_review(CaseProfile(case.major_public_interest, case.had_hearing, case.complex_case,
+                                             proposed))
+
+
+def case_facts(case: Case, fine: Decimal | None = None) -> CaseFacts:
+    """What the state machine's guards need, from the case alone (the latest review's status is kept on it)."""
+    required = review_requirement(case, fine).required
+    return CaseFacts(suspected_crime=case.suspected_crime, legal_review_required=required,
+                     legal_review_passed=case.review_status == "passed",
+                     legal_review_rejected=new_review_needed(case.review_status),
+                     hearing_right=case.hearing_right)
+
+
+def offered(case: Case) -> list[str]:
+    """The case's allowed actions: never one its facts would refuse."""
+    return sorted(a.value for a in offered_actions(case.state, case_facts(case)))
 
 
 # ---------------------------------------------------------------------------- record and moves
@@ -309,6 +347,16 @@ async def list_evidence(session: AsyncSession, principal: Principal, case_id: st
 async def patch_case(session: AsyncSession, principal: Principal, case_id: str, data: CasePatch) -> Case:
     repo, case = await for_officer(session, principal, case_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for fact in ONE_WAY_FACTS:
+        if changes.get(fact) is False:
+            if getattr(case, fact):
+                raise Forbidden(f"{fact} restrains the officer and is cleared only by the legal reviewer or the "
+                                f"organ's head, with a reason (POST /cases/{case.id}/clear_fact; APL art. 58)",
+                                rule="one_way_gate", fact=fact)
+            del changes[fact]
+    if CaseState(case.state) in TERMINAL_STATES | {S.TRANSFERRED_JUDICIAL}:
+        raise InvalidState(f"the case is {case.state}: its facts no longer change here", current_state=case.state,
+                           allowed=offered(case), attempted="update_case")
     if "violation_type" in changes:
         known_violation_type(changes["violation_type"], "body.violation_type")
     if not changes:
@@ -318,6 +366,45 @@ async def patch_case(session: AsyncSession, principal: Principal, case_id: str, 
         setattr(case, k, v)
     touch(case)
     await record(repo, case, principal, "facts_updated", details={"before": before, "after": changes})
+    return case
+
+
+# Lines of the record written by a review or by the act that clears a fact: they do not make
+# their author one of the case's investigators.
+REVIEW_ACTIONS = ("pass_review", "reject_review", "fact_cleared")
+
+
+async def require_independent(repo: CaseRepository, case: Case, principal: Principal,
+                              submitter: str | None = None) -> None:
+    """The principal holds no separated roles and neither submitted nor acted on the case."""
+    if conflicts := separated_role_conflicts(principal.roles):
+        raise Forbidden("; ".join(conflicts) + ": this credential may not review or clear facts",
+                        rule="separated_roles")
+    problems = reviewer_principal_problems(principal.client_id or "", submitter,
+                                           await repo.actors(case.id, except_actions=REVIEW_ACTIONS))
+    if problems:
+        raise Forbidden("; ".join(problems) + " (APL art. 58: review by others than the investigators)",
+                        rule="reviewer_not_investigator")
+
+
+async def clear_fact(session: AsyncSession, principal: Principal, case_id: str, data: FactClearing) -> Case:
+    """A fact that requires review (or a suspected crime) cleared by a recorded act of someone entitled."""
+    repo = CaseRepository(session)
+    case = await load(repo, case_id, for_update=True)
+    if principal.kind != "department" or not principal.has_role(*FACT_CLEARING_ROLES):
+        raise Forbidden(f"{data.fact} is cleared by role {' or '.join(FACT_CLEARING_ROLES)} (APL art. 58)",
+                        rule="one_way_gate", missing_role=list(FACT_CLEARING_ROLES))
+    if principal.department != case.department:
+        raise Forbidden(f"the case belongs to department {case.department}, not {principal.department}")
+    await require_independent(repo, case, principal)
+    if CaseState(case.state) in TERMINAL_STATES | {S.TRANSFERRED_JUDICIAL}:
+        raise InvalidState(f"the case is {case.state}: only {', '.join(offered(case)) or 'nothing'} may follow",
+                           current_state=case.state, allowed=offered(case), attempted="clear_fact")
+    if not getattr(case, data.fact):
+        raise Conflict(f"{data.fact} is not set on this case", fact=data.fact)
+    setattr(case, data.fact, False)
+    touch(case)
+    await record(repo, case, principal, "fact_cleared", details={"fact": data.fact, "reason": data.reason})
     return case
 
 

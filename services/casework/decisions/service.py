@@ -48,7 +48,7 @@ from services.casework.rules.fees import late_fee
 from services.casework.rules.first_offence import is_first_offence
 from services.casework.rules.hearing import ProposedPenalty, hearing_right_applies
 from services.casework.rules.legal_review import LegalReview as ReviewFact
-from services.casework.rules.legal_review import review_allows_decision
+from services.casework.rules.legal_review import new_review_needed, review_allows_decision
 from services.casework.rules.penalties import DecisionKind, PenaltyKind
 from services.casework.rules.publicity import decision_publishable, withdrawal_deadline
 from services.casework.rules.routing import decision_number
@@ -126,13 +126,14 @@ def _shape(data: DecisionCreate) -> None:
 
 async def _gate_facts(repo: CaseRepository, case: Case, fine: Decimal) -> tuple[CaseFacts, list[str]]:
     req = review_requirement(case, fine)
-    if not req.required:  # whether a review passed only matters where one is required (APL art. 58)
+    rejected = new_review_needed(case.review_status)
+    if not req.required and not rejected:  # a review matters where one is required or was rejected (APL art. 58)
         return CaseFacts(case.suspected_crime, False, False), req.reasons
     reviews = await ReviewRepository(repo.session).of_case(case.id)
     latest = reviews[-1] if reviews else None
     fact = ReviewFact(latest.reviewer_id or "", latest.status) if latest else None  # type: ignore[arg-type]
     passed = review_allows_decision(fact, case.investigators)
-    return CaseFacts(case.suspected_crime, req.required, passed), req.reasons
+    return CaseFacts(case.suspected_crime, req.required, passed, legal_review_rejected=rejected), req.reasons
 
 
 def _rights_heard(case: Case, data: DecisionCreate, decided_on: date) -> None:

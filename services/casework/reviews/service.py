@@ -3,8 +3,6 @@ not investigate passing or rejecting it."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.cases.repository import CaseRepository
@@ -14,28 +12,19 @@ from services.casework.cases.service import (
     now,
     readable_department_filter,
     record,
+    require_independent,
     require_reader,
+    review_requirement,
 )
 from services.casework.models import Case, LegalReview
 from services.casework.reviews.repository import ReviewRepository
 from services.casework.reviews.schemas import ReviewVerdict
-from services.casework.rules.legal_review import (
-    CaseProfile,
-    ReviewRequirement,
-    requires_legal_review,
-    review_problems,
-)
 from services.casework.rules.legal_review import LegalReview as ReviewFact
+from services.casework.rules.legal_review import review_problems
 from services.casework.rules.workflow import CaseAction as A
 from shared.auth import Principal
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.ids import new_id
-
-
-def review_requirement(case: Case, fine: Decimal | None = None) -> ReviewRequirement:
-    proposed = Decimal((case.proposed_penalty or {}).get("fine_amount", "0")) if fine is None else Decimal(fine)
-    return requires_legal_review(CaseProfile(case.major_public_interest, case.had_hearing, case.complex_case,
-                                             proposed))
 
 
 async def open_review(repo: CaseRepository, case: Case, principal: Principal) -> LegalReview:
@@ -44,6 +33,7 @@ async def open_review(repo: CaseRepository, case: Case, principal: Principal) ->
         id=new_id(), case_id=case.id, department=case.department, status="pending", reasons=req.reasons,
         thresholds_version=req.thresholds_version, submitted_by=principal.client_id or "", submitted_at=now(),
     ))
+    case.review_status = review.status
     await record(repo, case, principal, "legal_review_requested", details={"review_id": review.id,
                                                                            "reasons": req.reasons})
     return review
@@ -77,6 +67,7 @@ async def decide_review(session: AsyncSession, principal: Principal, review_id: 
         raise Conflict(f"the review was already {review.status}", current_state=review.status, allowed=[])
     case = await load(repo, review.case_id, for_update=True)
     reviewer = principal.client_id or ""
+    await require_independent(repo, case, principal, review.submitted_by)
     if passed:
         # Administrative Penalty Law (2021) art. 58: the reviewer is not one of the investigators.
         problems = review_problems(ReviewFact(reviewer, "passed"), case.investigators)
@@ -84,6 +75,6 @@ async def decide_review(session: AsyncSession, principal: Principal, review_id: 
             raise Forbidden("; ".join(problems) + " (APL art. 58: review by others than the investigators)")
     action = A.PASS_REVIEW if passed else A.REJECT_REVIEW
     await move(repo, case, principal, action, details={"review_id": review.id, "opinion": data.opinion})
-    review.status = "passed" if passed else "rejected"
+    review.status = case.review_status = "passed" if passed else "rejected"
     review.reviewer_id, review.opinion, review.decided_at = reviewer, data.opinion, now()
     return review

@@ -93,3 +93,28 @@ def review_allows_decision(
     review: LegalReview | None, investigators: Iterable[str]
 ) -> bool:
     return not review_problems(review, investigators)
+
+
+# Administrative Penalty Law (2021) art. 58(1): the facts that make a review required. Once set
+# they restrain the officer, so only a recorded act of the legal reviewer or the organ's head, with
+# a reason, may clear them (a gate is not lifted by the person it restrains).
+ONE_WAY_FACTS = ("major_public_interest", "complex_case", "had_hearing", "suspected_crime")
+FACT_CLEARING_ROLES = ("legal_reviewer", "head")
+
+
+# Administrative Penalty Law (2021) art. 58: a rejected review stands until a new review passes,
+# whatever the officer changes afterwards.
+def new_review_needed(latest_review_status: str | None) -> bool:
+    return latest_review_status == "rejected"
+
+
+# Administrative Penalty Law (2021) art. 58 and SAMR Procedure Provisions art. 60: the reviewer
+# is neither the one who submitted the case nor anyone who acted on its investigation, compared
+# by principal (the credential's client id), not by the names the officer typed in.
+def reviewer_principal_problems(reviewer: str, submitter: str | None, case_actors: Iterable[str]) -> list[str]:
+    problems = []
+    if submitter and reviewer == submitter:
+        problems.append(f"reviewer {reviewer} submitted the case for review")
+    elif reviewer in set(case_actors):
+        problems.append(f"reviewer {reviewer} acted on the case's investigation")
+    return problems

@@ -148,6 +148,8 @@ class CaseFacts:
     suspected_crime: bool = False
     legal_review_required: bool = False
     legal_review_passed: bool = False
+    legal_review_rejected: bool = False  # the latest review was rejected: only a new one may pass
+    hearing_right: bool = True  # the prior notice's penalty carries a hearing right (APL art. 63)
 
 
 # Administrative Penalty Law (2021) art. 27 and art. 57(1)(4): a suspected crime must go to
@@ -165,13 +167,24 @@ def _guard(state: CaseState, action: CaseAction, facts: CaseFacts) -> str | None
     if action == A.DECIDE and must_transfer_to_judicial(facts):
         return "suspected crime: the case must be transferred to judicial organs (APL art. 27)"
     # Administrative Penalty Law (2021) art. 58: no decision without a passed legal review
+    if action == A.DECIDE and facts.legal_review_rejected:
+        return "the last legal review was rejected: a new review must pass before a decision (APL art. 58)"
     if (
         action == A.DECIDE
         and facts.legal_review_required
         and not facts.legal_review_passed
     ):
         return "legal review required and not passed (APL art. 58)"
+    # Administrative Penalty Law (2021) art. 63: a hearing only where the penalty carries the right
+    if action == A.REQUEST_HEARING and state == S.PRIOR_NOTICE and not facts.hearing_right:
+        return "the intended penalty carries no hearing right (APL art. 63)"
     return None
+
+
+def offered_actions(state: CaseState | str, facts: CaseFacts) -> set[CaseAction]:
+    """The actions a case may take next: its state's moves less those its facts refuse."""
+    current = CaseState(state)
+    return {a for a in TRANSITIONS[current] if _guard(current, a, facts) is None}
 
 
 def check_transition(
@@ -193,7 +206,8 @@ def check_transition(
         ) from None
     if act not in moves:
         raise ForbiddenTransition(current, act, set(moves))
-    reason = _guard(current, act, facts or CaseFacts())
+    facts = facts or CaseFacts()
+    reason = _guard(current, act, facts)
     if reason:
-        raise ForbiddenTransition(current, act, set(moves) - {act}, reason)
+        raise ForbiddenTransition(current, act, offered_actions(current, facts) - {act}, reason)
     return moves[act]

@@ -15,6 +15,7 @@ from services.casework.steps.schemas import (
     EvidenceIn,
     ExtendDecision,
     FileCase,
+    JudicialReturn,
     JudicialTransfer,
     ProposedPenaltyIn,
     Reassign,
@@ -147,8 +148,10 @@ async def transfer_judicial(case_id: CaseId, body: JudicialTransfer, session: Se
 
 
 @router.post("/cases/{case_id}/return_from_judicial", summary="Case handed back by judicial organs",
+             description="Records the organ's act (who, its document, its date): the only way back to the "
+                         "administrative path after a transfer to judicial organs (APL art. 27(1)).",
              responses=WRITE)
-async def return_from_judicial(case_id: CaseId, body: Step, session: SessionDep, principal: PrincipalDep,
+async def return_from_judicial(case_id: CaseId, body: JudicialReturn, session: SessionDep, principal: PrincipalDep,
                                request: Request) -> CaseOut:
     return await commit_case(session, await steps.return_from_judicial(session, principal, case_id, body), request)
 

@@ -96,6 +96,18 @@ class JudicialTransfer(Step):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class JudicialReturn(Step):
+    """The judicial organ's act handing the case back (APL art. 27(1)): no criminal liability, a penalty due."""
+
+    organ: str = Field(min_length=1, max_length=200, examples=["上海市公安局"], description="The organ that returned it")
+    document_ref: str = Field(min_length=1, max_length=100, examples=["沪公不立〔2026〕12号"],
+                              description="Its document (e.g. the decision not to open a criminal case)")
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "organ": "上海市公安局", "document_ref": "沪公不立〔2026〕12号", "on": "2026-11-30",
+        "note": "no criminal liability; administrative penalty due"}]})
+
+
 class Suspend(Strict):
     reason: SuspensionReason
     start: date | None = None

@@ -55,6 +55,7 @@ from services.casework.steps.schemas import (
     ExtendDecision,
     FileCase,
     Investigator,
+    JudicialReturn,
     JudicialTransfer,
     ProposedPenaltyIn,
     Reassign,
@@ -305,10 +306,13 @@ async def transfer_judicial(session: AsyncSession, principal: Principal, case_id
     return case
 
 
-async def return_from_judicial(session: AsyncSession, principal: Principal, case_id: str, data: Step) -> Case:
-    """APL art. 27(1): no criminal liability, but an administrative penalty is due."""
+async def return_from_judicial(session: AsyncSession, principal: Principal, case_id: str,
+                               data: JudicialReturn) -> Case:
+    """APL art. 27(1): no criminal liability, but an administrative penalty is due; the organ's act is recorded."""
     repo, case = await for_officer(session, principal, case_id)
-    await move(repo, case, principal, A.RETURN_FROM_JUDICIAL, details={"note": data.note})
+    on = action_date(data.on, "body.on", not_before=case.received_on)
+    await move(repo, case, principal, A.RETURN_FROM_JUDICIAL, details={
+        "organ": data.organ, "document_ref": data.document_ref, "on": on.isoformat(), "note": data.note})
     case.suspected_crime, case.outcome = False, None
     return case
 
