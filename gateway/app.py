@@ -27,6 +27,7 @@ from gateway.access.guard import make_guard
 from gateway.audit.routes import audit_router
 from gateway.docs.openapi import MergedOpenAPI
 from gateway.docs.routes import docs_router
+from gateway.edge import client_address, trusted_networks, with_security_headers
 from gateway.identity.routes import identity_router
 from gateway.proxy.forward import Proxy, Receive, Scope, Send, problem_response
 from gateway.runtime import GatewayRuntime
@@ -67,12 +68,15 @@ class GatewayApp:
         self.local = local
         self.proxy = proxy
         self.runtime = runtime
+        self.trusted_proxies = trusted_networks(runtime.settings.trusted_proxies)
         # For test helpers that run `app.router.lifespan_context(app)`.
         self.router = local.router
         self.state = local.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            scope = self._edge(scope)
+            send = _secured(send)
             path = scope["path"]
             if not path.startswith(LOCAL_PREFIXES):
                 await self.proxy(scope, receive, send)
@@ -87,6 +91,23 @@ class GatewayApp:
                     await send({"type": "http.response.body", "body": body})
                     return
         await self.local(scope, receive, send)
+
+    def _edge(self, scope: Scope) -> Scope:
+        """The scope with the caller's real address as its client and no X-Forwarded-For of the
+        caller's own making (the proxy writes the one upstreams see)."""
+        address = client_address(scope, self.trusted_proxies)
+        client = scope.get("client")
+        headers = [(k, v) for k, v in scope["headers"] if k != b"x-forwarded-for"]
+        return {**scope, "headers": headers, "client": (address, client[1] if client else 0)}
+
+
+def _secured(send: Send) -> Send:
+    async def send_secured(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": with_security_headers(message.get("headers") or ())}
+        await send(message)
+
+    return send_secured
 
 
 def _ensure_sqlite_dir(url: str) -> None:

@@ -50,6 +50,9 @@ class GatewaySettings(ServiceSettings):
     # A `limit` query parameter above this is refused with 422 at the gateway (the services'
     # own page-size cap, checked before any upstream work).
     max_page_size: int = 200
+    # Proxies in front of the gateway (addresses or CIDRs, comma separated in the environment as a
+    # JSON list): only their X-Forwarded-For is believed. Empty: the TCP peer is the caller.
+    trusted_proxies: list[str] = []
     upstream_connect_timeout: float = 2.0
     upstream_timeout: float = 30.0
     upstream_pool_size: int = 200
