@@ -184,3 +184,15 @@ def test_an_unreachable_external_nats_is_reported_before_anything_starts(tmp_pat
         run.start()
     assert failure.value.exit_code == 1
     assert run.children == []
+
+
+def test_public_links_follow_the_gateway_address_unless_one_is_given(tmp_path):
+    ports = Ports(gateway=18765)
+    run = EmbeddedRun(EmbeddedConfig(data_dir=tmp_path, ports=ports), echo=lambda _m: None)
+    assert run.child_env()["DISCLOSURE_PUBLIC_BASE_URL"] == "http://127.0.0.1:18765"
+    given = EmbeddedRun(EmbeddedConfig(data_dir=tmp_path, ports=ports, public_base_url="https://sup.example.test/"),
+                        echo=lambda _m: None)
+    assert given.child_env()["DISCLOSURE_PUBLIC_BASE_URL"] == "https://sup.example.test"
+    help_text = subprocess.run([*supervision_cli(), "up", "--help"], check=True, capture_output=True, text=True,
+                               env=cli_env(tmp_path), timeout=60).stdout
+    assert "--public-base-url" in help_text and "SUP_PUBLIC_BASE_URL" in help_text

@@ -51,6 +51,8 @@ class EmbeddedConfig:
     log_level: str = "INFO"
     # Per-app database URLs (e.g. PostgreSQL in tests); apps not named get SQLite under data_dir/db.
     database_urls: dict[str, str] = field(default_factory=dict)
+    # Where the public and integrators reach the gateway (links in feeds); None: the gateway's own address.
+    public_base_url: str | None = None
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
+from gateway.edge import uvicorn_flags as edge_flags
 from supervision.embedded.config import DEFAULT_APPS, SERVICES, AppSpec, EmbeddedConfig
 from supervision.embedded.processes import (
     child_setup,
@@ -112,6 +113,10 @@ class EmbeddedRun:
         return f"http://{self.config.host}:{getattr(self.config.ports, name)}"
 
     @property
+    def public_base_url(self) -> str:
+        return (self.config.public_base_url or self.base_url("gateway")).rstrip("/")
+
+    @property
     def nats_url(self) -> str:
         return self.config.nats_url or f"nats://{self.config.host}:{self.config.ports.nats}"
 
@@ -131,6 +136,8 @@ class EmbeddedRun:
         env["GATEWAY_CLIENTS_FILE"] = str(data / "keys" / "clients.json")
         for service in SERVICES:
             env[f"GATEWAY_{service.upper()}_URL"] = self.base_url(service)
+        # Every absolute link the platform hands out (feeds) starts here, whatever the gateway's port.
+        env["DISCLOSURE_PUBLIC_BASE_URL"] = self.public_base_url
         return env
 
     # -- steps --------------------------------------------------------------------------
@@ -209,6 +216,8 @@ class EmbeddedRun:
             argv = [sys.executable, "-m", "uvicorn", "--factory", app.factory,
                     "--host", self.config.host, "--port", str(port),
                     "--log-level", self.config.log_level.lower()]
+            if app.name == "gateway":  # the edge: whom to believe, header-read and idle timeouts
+                argv += edge_flags()
             self._spawn(app.name, argv, env, self.base_url(app.name))
 
     def wait_ready(self) -> None:

@@ -27,20 +27,25 @@ router = APIRouter(tags=["feeds and bulk"])
 FeedCursor = Annotated[str | None, Query(
     max_length=64, description="sync position: the `cursor` of the last entry you have (the feed's `start_cursor` "
                                "for everything from the beginning); without it, the latest entries")]
+FeedBefore = Annotated[str | None, Query(
+    max_length=64, description="page back: the `cursor` of the oldest entry you have from a page without "
+                               "`cursor`; answers the page just before it (the feed's `next_url` gives it)")]
 FeedUscc = Annotated[str | None, Query(max_length=18, description="only this subject's entries")]
 FeedAuthority = Annotated[str | None, Query(pattern=r"^[a-z0-9_-]{1,40}$", description="only this department's")]
 
 FEED_DESCRIPTION = ("Entries are log entries in sequence order: `published` when a record is published, "
                     "`withdrawn` when it leaves the public view (repair, revocation, window end). Sync: keep the "
-                    "cursor of the last entry, ask with `cursor=` and follow `next` until there is none; "
-                    "entries are never skipped or repeated, even while records are being published. "
+                    "cursor of the last entry, ask with `cursor=` and follow `next` (JSON Feed `next_url`) until there is none; "
+                    "entries are never skipped or repeated, even while records are being published. Without a cursor "
+                    "the latest entries come first, and `next`/`next_url` pages back to older ones (`before=`). "
+                    "Every link is absolute, on the platform's public address. "
                     "Supports `If-None-Match` (304).")
 
 
-async def _page(request: Request, session, clock, *, path: str, cursor, uscc, authority, limit):
+async def _page(request: Request, session, clock, *, path: str, cursor, before, uscc, authority, limit):
     code = checked_uscc(uscc, "query.uscc")
-    page = await feeds_service.feed(session, cursor=cursor, uscc=code, authority=authority, limit=limit,
-                                     today=clock.today(), base_url=base_url(request))
+    page = await feeds_service.feed(session, cursor=cursor, before=before, uscc=code, authority=authority,
+                                     limit=limit, today=clock.today(), base_url=base_url(request))
     keep = {k: v for k, v in {"uscc": code, "authority": authority}.items() if v}
     url = lambda **extra: f"{base_url(request)}{path}" + (
         "?" + urlencode({**keep, **extra}) if keep or extra else "")
@@ -48,9 +53,11 @@ async def _page(request: Request, session, clock, *, path: str, cursor, uscc, au
     meta = feeds.FeedMeta(
         id=f"tag:supervision.example.gov.cn,2026:disclosure{path}" + (f"?{urlencode(keep)}" if keep else ""),
         title=f"公示信息变更 Disclosure changes{scope}", home_page_url=f"{base_url(request)}/site/",
-        feed_url=url(**({"cursor": cursor} if cursor else {})), updated=page.updated,
+        feed_url=url(**({"cursor": cursor} if cursor else {}), **({"before": before} if before else {})),
+        updated=page.updated,
         description="新公示与撤下的记录 New and withdrawn public records")
-    next_url = url(cursor=page.next_cursor, limit=str(limit)) if page.next_cursor else None
+    next_url = url(cursor=page.next_cursor, limit=str(limit)) if page.next_cursor else (
+        url(before=page.older, limit=str(limit)) if page.older else None)
     return page, meta, next_url
 
 
@@ -58,8 +65,8 @@ async def _page(request: Request, session, clock, *, path: str, cursor, uscc, au
             response_class=Response, responses={200: {"content": {"application/atom+xml": {}}},
                                                 **problem_responses(422)})
 async def atom_feed(request: Request, session: SnapshotSessionDep, clock: ClockDep, cursor: FeedCursor = None,
-                    uscc: FeedUscc = None, authority: FeedAuthority = None, limit: PublicPageSize = 50) -> Response:
-    page, meta, next_url = await _page(request, session, clock, path="/public/feed.atom", cursor=cursor, uscc=uscc,
+                    before: FeedBefore = None, uscc: FeedUscc = None, authority: FeedAuthority = None, limit: PublicPageSize = 50) -> Response:
+    page, meta, next_url = await _page(request, session, clock, path="/public/feed.atom", cursor=cursor, before=before, uscc=uscc,
                                        authority=authority, limit=limit)
     return cached(request, feeds.render_atom(meta, page.entries, next_url), "application/atom+xml")
 
@@ -71,8 +78,8 @@ async def atom_feed(request: Request, session: SnapshotSessionDep, clock: ClockD
                            "_disclosure": {"seq": 42, "kind": "published", "cursor": "c2VxOjQy"}}]}}}},
                 **problem_responses(422)})
 async def json_feed(request: Request, session: SnapshotSessionDep, clock: ClockDep, cursor: FeedCursor = None,
-                    uscc: FeedUscc = None, authority: FeedAuthority = None, limit: PublicPageSize = 50) -> Response:
-    page, meta, next_url = await _page(request, session, clock, path="/public/feed.json", cursor=cursor, uscc=uscc,
+                    before: FeedBefore = None, uscc: FeedUscc = None, authority: FeedAuthority = None, limit: PublicPageSize = 50) -> Response:
+    page, meta, next_url = await _page(request, session, clock, path="/public/feed.json", cursor=cursor, before=before, uscc=uscc,
                                        authority=authority, limit=limit)
     doc = feeds.render_json_feed(meta, page.entries, next_url)
     doc["_disclosure"]["start_cursor"] = feeds_service.START_CURSOR

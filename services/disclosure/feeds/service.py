@@ -33,7 +33,8 @@ def aware(moment: datetime) -> datetime:
 @dataclass(frozen=True)
 class FeedPage:
     entries: list[feeds.FeedEntry]
-    next_cursor: str | None
+    next_cursor: str | None  # syncing forward: ask with cursor= this for what follows
+    older: str | None  # paging back from the latest: ask with before= this for the page before
     updated: datetime
 
 
@@ -67,22 +68,32 @@ def feed_entry(leaf: LogLeaf, pub: Publication, *, today: date, base_url: str) -
                            published=at, updated=at, kind="published")
 
 
+def _leaf_position(token: str, field: str) -> int:
+    try:
+        return feeds.decode_cursor(token) - 1  # cursor = log index + 1
+    except ValueError as exc:
+        raise Unprocessable.field(field, "cursor.feed", str(exc)) from None
+
+
 async def feed(session: AsyncSession, *, cursor: str | None, uscc: str | None, authority: str | None, limit: int,
-               today: date, base_url: str) -> FeedPage:
-    """Entries after `cursor` in log order (all of them, gap-free), or the latest page without one."""
-    after = None
-    if cursor is not None:
-        try:
-            after = feeds.decode_cursor(cursor) - 1  # cursor = log index + 1
-        except ValueError as exc:
-            raise Unprocessable.field("query.cursor", "cursor.feed", str(exc)) from None
-    rows = await PublicationRepository(session).feed(after_seq=after, uscc=uscc, authority=authority,
-                                                     limit=limit + 1 if after is not None else limit)
-    more = after is not None and len(rows) > limit
-    rows = rows[:limit]
+               today: date, base_url: str, before: str | None = None) -> FeedPage:
+    """Entries after `cursor` in log order (all of them, gap-free); without one, the latest page or
+    the page just before `before`, with the position of the page before it while there is one."""
+    after = _leaf_position(cursor, "query.cursor") if cursor is not None else None
+    below = _leaf_position(before, "query.before") if before is not None else None
+    if after is not None and below is not None:
+        raise Unprocessable.field("query.before", "feed.one_direction",
+                                  "give cursor (sync forward) or before (page back), not both")
+    rows = await PublicationRepository(session).feed(after_seq=after, before_seq=below, uscc=uscc,
+                                                     authority=authority, limit=limit + 1)
+    # One row beyond the page says whether there is more in the direction of travel.
+    more = len(rows) > limit
+    rows = rows[:limit] if after is not None else rows[-limit:]
     entries = [feed_entry(leaf, pub, today=today, base_url=base_url) for leaf, pub in rows]
     updated = entries[-1].updated if entries else datetime(2020, 1, 1, tzinfo=UTC)
-    return FeedPage(entries, feeds.encode_cursor(entries[-1].seq) if more else None, updated)
+    forward = feeds.encode_cursor(entries[-1].seq) if more and after is not None else None
+    older = feeds.encode_cursor(entries[0].seq) if more and after is None else None
+    return FeedPage(entries, forward, older, updated)
 
 
 # ---- bulk files ------------------------------------------------------------------------------

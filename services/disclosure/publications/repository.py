@@ -34,20 +34,25 @@ _INSERT_PUBLICATION = insert(Publication.__table__)
 # Statements of every event and every feed poll, built once (values are parameters).
 _SOURCE_EXISTS = (select(Publication.id).where(Publication.record_type == bindparam("record_type"),
                                                Publication.source_key == bindparam("source_key")).limit(1))
-_FEEDS: dict[tuple[bool, bool, bool], Any] = {}
+_FEEDS: dict[tuple[bool, bool, str], Any] = {}
 
 
-def _feed_query(by_uscc: bool, by_authority: bool, after: bool) -> Any:
-    """The feed's query for this combination of filters, built on first use."""
-    key = (by_uscc, by_authority, after)
+def _feed_query(by_uscc: bool, by_authority: bool, direction: str) -> Any:
+    """The feed's query for this combination of filters and direction, built on first use:
+    `after` ascending from a leaf, `before` descending below one, `latest` descending from the top."""
+    key = (by_uscc, by_authority, direction)
     if key not in _FEEDS:
         q = select(LogLeaf, Publication).join(Publication, Publication.id == LogLeaf.publication_id)
         if by_uscc:
             q = q.where(LogLeaf.uscc == bindparam("uscc"))
         if by_authority:
             q = q.where(LogLeaf.authority == bindparam("authority"))
-        q = q.where(LogLeaf.seq > bindparam("after_seq")).order_by(LogLeaf.seq) if after \
-            else q.order_by(LogLeaf.seq.desc())
+        if direction == "after":
+            q = q.where(LogLeaf.seq > bindparam("after_seq")).order_by(LogLeaf.seq)
+        else:
+            if direction == "before":
+                q = q.where(LogLeaf.seq < bindparam("before_seq"))
+            q = q.order_by(LogLeaf.seq.desc())
         _FEEDS[key] = q.limit(bindparam("limit"))
     return _FEEDS[key]
 
@@ -144,13 +149,16 @@ class PublicationRepository:
         return (await self.session.execute(q)).scalar_one_or_none()
 
     async def feed(self, *, after_seq: int | None, uscc: str | None, authority: str | None,
-                   limit: int) -> list[tuple[LogLeaf, Publication]]:
-        """Log entries (with their publication) after leaf `after_seq` ascending, or the latest `limit`."""
-        q = _feed_query(bool(uscc), bool(authority), after_seq is not None)
-        params = {"uscc": uscc, "authority": authority, "after_seq": after_seq, "limit": limit}
+                   limit: int, before_seq: int | None = None) -> list[tuple[LogLeaf, Publication]]:
+        """Log entries (with their publication) in ascending order: those after leaf `after_seq`, or
+        the last `limit` below leaf `before_seq`, or the latest `limit`."""
+        direction = "after" if after_seq is not None else ("before" if before_seq is not None else "latest")
+        q = _feed_query(bool(uscc), bool(authority), direction)
+        params = {"uscc": uscc, "authority": authority, "after_seq": after_seq, "before_seq": before_seq,
+                  "limit": limit}
         rows = (await self.session.execute(q, {k: v for k, v in params.items() if v is not None})).all()
         pairs = [(r[0], r[1]) for r in rows]
-        return pairs if after_seq is not None else pairs[::-1]
+        return pairs if direction == "after" else pairs[::-1]
 
     async def update_subject_facets(self, uscc: str, district: str | None, industry_code: str | None) -> None:
         values = {k: v for k, v in {"district": district, "industry_code": industry_code}.items() if v}

@@ -126,3 +126,43 @@ async def test_cursor_sync_is_gap_free_under_concurrent_publishing(databases, au
         assert len(seen) == len(set(seen)) == expected_total  # nothing doubled
         assert set(seen) == {entry_id(pid, "published") for pid in published}  # nothing missed
         assert seqs == list(range(1, expected_total + 1))  # in log order, no holes
+
+
+def _links(doc: dict) -> list[str]:
+    return [doc["home_page_url"], doc["feed_url"], *([doc["next_url"]] if "next_url" in doc else []),
+            *(item["url"] for item in doc["items"])]
+
+
+async def test_feeds_link_to_the_public_address_and_page_back_with_next_url(databases, authority, nats_server):
+    public = "https://supervision.example.test:9443"
+    async with s.Publisher(nats_server.url) as bus, \
+            s.service_client_with("disclosure", databases, authority, nats_server.url, public_base_url=public) as c:
+        code = s.uscc()
+        for i in range(5):
+            await bus.send(s.result(code, f"上海回翻测试{i}有限公司"))
+
+        async def five():
+            return len((await c.get("/public/feed.json")).json()["items"]) == 5
+
+        await wait_for(five, timeout=15, what="five entries")
+        # Paging back from the latest page: 2 + 2 + 1, newest page first, each page in log order.
+        pages, url = [], f"{public}/public/feed.json?uscc={code}&limit=2"
+        while url:
+            assert url.startswith(public + "/public/feed.json?")
+            doc = (await c.get(url.removeprefix(public))).json()
+            assert_json_feed_1_1(doc)
+            assert all(link.startswith(public + "/") for link in _links(doc)), _links(doc)
+            pages.append([item["_disclosure"]["seq"] for item in doc["items"]])
+            url = doc.get("next_url")
+        assert [len(p) for p in pages] == [2, 2, 1]
+        assert sorted(seq for p in pages for seq in p) == [seq for p in reversed(pages) for seq in p]
+        assert len({seq for p in pages for seq in p}) == 5
+        # Syncing forward keeps its own next_url; Atom links sit on the public address too.
+        forward = (await c.get("/public/feed.json", params={"cursor": START, "limit": 2})).json()
+        assert forward["next_url"].startswith(f"{public}/public/feed.json?cursor=")
+        atom = feedparser.parse((await c.get("/public/feed.atom", params={"uscc": code, "limit": 2})).content)
+        hrefs = [link.href for link in atom.feed.links] + [e.link for e in atom.entries]
+        assert {link.rel for link in atom.feed.links} >= {"self", "alternate", "next"}
+        assert hrefs and all(h.startswith(public + "/") for h in hrefs), hrefs
+        both = await c.get("/public/feed.json", params={"cursor": START, "before": START})
+        assert both.status_code == 422 and both.json()["errors"][0]["field"] == "query.before"
