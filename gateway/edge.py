@@ -64,7 +64,7 @@ def _is_address(value: str) -> bool:
 
 
 def _script_hashes(*pages: str) -> list[str]:
-    scripts = [s for page in pages for s in re.findall(r"<script>(.*?)</script>", page, re.S)]
+    scripts = [s for page in pages for s in re.findall(r"<script>(.*?)</script>", page, re.DOTALL)]
     return [f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts]
 
 

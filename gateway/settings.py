@@ -50,9 +50,10 @@ class GatewaySettings(ServiceSettings):
     # A `limit` query parameter above this is refused with 422 at the gateway (the services'
     # own page-size cap, checked before any upstream work).
     max_page_size: int = 200
-    # Proxies in front of the gateway (addresses or CIDRs, comma separated in the environment as a
-    # JSON list): only their X-Forwarded-For is believed. Empty: the TCP peer is the caller.
-    trusted_proxies: list[str] = []
+    # Proxies in front of the gateway (addresses or CIDRs; in the environment a JSON list, e.g.
+    # GATEWAY_TRUSTED_PROXIES='["10.0.0.0/8"]'): only their X-Forwarded-For is believed. Empty:
+    # the TCP peer is the caller.
+    trusted_proxies: tuple[str, ...] = ()
     upstream_connect_timeout: float = 2.0
     upstream_timeout: float = 30.0
     upstream_pool_size: int = 200

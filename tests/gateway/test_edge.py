@@ -15,7 +15,12 @@ import pytest
 import uvicorn
 
 from gateway.app import create_app
-from gateway.edge import client_address, trusted_networks, uvicorn_flags, uvicorn_options
+from gateway.edge import (
+    client_address,
+    trusted_networks,
+    uvicorn_flags,
+    uvicorn_options,
+)
 from tests.gateway.support import gateway_client, gateway_settings, stub_upstream
 from tests.support import free_port
 
