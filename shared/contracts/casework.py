@@ -6,6 +6,16 @@ from datetime import date
 from decimal import Decimal
 
 from shared.contracts import EventPayload, event_contract
+from shared.contracts.codes import (
+    DecisionKind,
+    DepartmentCode,
+    PartyKind,
+    PenaltyKind,
+    RevocationKind,
+    Severity,
+    ViolationType,
+)
+from shared.contracts.dates import LegalDate
 
 
 @event_contract("sup.casework.decision.issued", 1)
@@ -17,21 +27,20 @@ class DecisionIssued(EventPayload):
     case_id: str
     uscc: str
     party_name: str
-    party_kind: str = "organisation"  # organisation | person
-    violation_type: str
-    decision_kind: str  # penalty | no_penalty_minor | no_penalty_not_established | transfer_judicial
-    penalty_kinds: list[str] = []  # warning, fine, confiscation, suspension, licence_revocation, ...
+    party_kind: PartyKind = PartyKind.ORGANISATION
+    violation_type: ViolationType
+    decision_kind: DecisionKind
+    penalty_kinds: list[PenaltyKind] = []
     fine_amount: Decimal = Decimal(0)
     confiscation_amount: Decimal = Decimal(0)
-    severity: str = "general"  # minor | general | serious
+    severity: Severity
     lifelong_ban: bool = False
     legal_basis: str
-    department: str
+    department: DepartmentCode
     matter_code: str | None = None
-    decided_on: date
+    decided_on: LegalDate
     publishable: bool
     summary: str = ""
-    full_text: str = ""
 
 
 @event_contract("sup.casework.decision.revoked", 1)
@@ -41,10 +50,10 @@ class DecisionRevoked(EventPayload):
     decision_id: str
     decision_number: str
     uscc: str
-    department: str
-    kind: str = "revoked"  # revoked | changed
+    department: DepartmentCode
+    kind: RevocationKind = RevocationKind.REVOKED
     reason: str = ""
-    revoked_on: date
+    revoked_on: LegalDate
     # Last day to withdraw the published decision (3 working days, SAMR publicity provisions).
     withdraw_by: date | None = None
 
@@ -52,7 +61,7 @@ class DecisionRevoked(EventPayload):
 @event_contract("sup.casework.complaint.answered", 1)
 class ComplaintAnswered(EventPayload):
     complaint_id: str
-    department: str
+    department: DepartmentCode
     received_on: date
     answered_on: date
     due_on: date
@@ -62,7 +71,7 @@ class ComplaintAnswered(EventPayload):
 @event_contract("sup.casework.case.closed", 1)
 class CaseClosed(EventPayload):
     case_id: str
-    department: str
+    department: DepartmentCode
     filed_on: date | None = None
     closed_on: date
     due_on: date | None = None
@@ -74,7 +83,7 @@ class ClockFlagged(EventPayload):
     """A statutory clock of a case is due soon or overdue."""
 
     case_id: str
-    department: str
+    department: DepartmentCode
     clock: str
     due_on: date
     status: str  # due_soon | overdue

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from pydantic import ValidationInfo, field_validator
+
 from shared.contracts import EventPayload, event_contract
+from shared.contracts.codes import (
+    DepartmentCode,
+    ListKind,
+    RecordKind,
+    Severity,
+    SubjectType,
+)
+from shared.contracts.dates import LegalDate, record_date_in_force
 
 
 @event_contract("sup.credit.subject.registered", 1)
@@ -14,7 +24,7 @@ class SubjectRegistered(EventPayload):
 
     uscc: str
     name: str
-    subject_type: str  # enterprise | individual_business | social_organisation
+    subject_type: SubjectType
     district: str
     industry_code: str
     registered_on: date | None = None
@@ -41,16 +51,21 @@ class CreditRecordAdded(EventPayload):
     record_id: str
     uscc: str
     subject_name: str
-    kind: str
-    department: str
+    kind: RecordKind
+    department: DepartmentCode
     matter_code: str | None = None
     legal_basis: str | None = None
     decision_date: date
     summary: str = ""
-    severity: str | None = None
+    severity: Severity | None = None
     publicity_start: date | None = None
     publicity_end: date | None = None
     source_ref: str | None = None  # e.g. the decision number or inspection result id
+
+    @field_validator("decision_date")
+    @classmethod
+    def _judged_by_rules_in_force(cls, day: date, info: ValidationInfo) -> date:
+        return record_date_in_force(info.data.get("kind"), day)
 
 
 @event_contract("sup.credit.grade.changed", 1)
@@ -68,11 +83,11 @@ class ListEntered(EventPayload):
     entry_id: str
     uscc: str
     subject_name: str
-    list_kind: str  # abnormal | serious_dishonesty | red
+    list_kind: ListKind
     reason: str
     basis: str
-    department: str
-    entered_on: date
+    department: DepartmentCode
+    entered_on: LegalDate
 
 
 @event_contract("sup.credit.list.exited", 1)
@@ -80,10 +95,10 @@ class ListExited(EventPayload):
     entry_id: str
     uscc: str
     subject_name: str
-    list_kind: str
+    list_kind: ListKind
     reason: str
-    department: str
-    exited_on: date
+    department: DepartmentCode
+    exited_on: LegalDate
 
 
 @event_contract("sup.credit.repair.approved", 1)
@@ -94,7 +109,7 @@ class RepairApproved(EventPayload):
     uscc: str
     record_id: str
     source_ref: str | None = None  # the decision number / source event the record came from
-    decided_on: date
+    decided_on: LegalDate
 
 
 @event_contract("sup.credit.record.withdrawn", 1)
@@ -103,10 +118,10 @@ class RecordWithdrawn(EventPayload):
 
     record_id: str
     uscc: str
-    kind: str
+    kind: RecordKind
     source_ref: str | None = None
     reason: str
-    withdrawn_on: date
+    withdrawn_on: LegalDate
 
 
 @event_contract("sup.credit.risk.alerted", 1)

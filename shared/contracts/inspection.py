@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from shared.contracts import EventPayload, event_contract
+from shared.contracts.codes import DepartmentCode, InspectionOutcome, TaskKind
+from shared.contracts.dates import LegalDate
 
 
 @event_contract("sup.inspection.plan.published", 1)
@@ -14,7 +16,7 @@ class PlanPublished(EventPayload):
 
     plan_id: str
     name: str
-    departments: list[str]
+    departments: list[DepartmentCode]
     item_codes: list[str]
     scope: dict[str, Any]
     period_start: date
@@ -25,6 +27,9 @@ class PlanPublished(EventPayload):
     population_root: str
     population_size: int
     joint: bool = False
+    # The whole plan commitment (inspection rules/seed.py) whose SHA-256 is `seed_commitment`:
+    # every department's secret commitment and the beacon named; logged with the plan.
+    commitment: dict[str, Any] = {}
 
 
 @event_contract("sup.inspection.draw.completed", 1)
@@ -33,7 +38,7 @@ class DrawCompleted(EventPayload):
 
     plan_id: str
     plan_name: str
-    departments: list[str]
+    departments: list[DepartmentCode]
     selected_count: int
     drawn_on: date
     record: dict[str, Any]
@@ -41,19 +46,19 @@ class DrawCompleted(EventPayload):
 
 @event_contract("sup.inspection.result.recorded", 1)
 class ResultRecorded(EventPayload):
-    """An inspection result for one object. outcome: passed | corrected_on_spot | problems_found | not_found."""
+    """An inspection result for one object."""
 
     result_id: str
     plan_id: str | None = None
-    task_kind: str = "random"  # random | key
+    task_kind: TaskKind = TaskKind.RANDOM
     uscc: str
     subject_name: str
-    department: str
+    department: DepartmentCode
     matter_code: str | None = None
     item_codes: list[str]
-    outcome: str
+    outcome: InspectionOutcome
     problems: str = ""
-    inspected_on: date
+    inspected_on: LegalDate
     publication_due: date | None = None
     evidence_hashes: list[str] = []
 

@@ -129,7 +129,7 @@ async def test_hearing_right_thresholds_request_deadline_and_notice(databases, a
         problem(await c.post(f"/cases/{small['id']}/request_hearing", json={}, headers=who.officer), 409)
         # Deciding a heavier penalty than the party was told of would skip its hearing right.
         await step(c, who, small["id"], "propose_decision")
-        heavier = penalty(small["id"], "20000.00", penalty_kinds=["fine", "revoke_licence"])
+        heavier = penalty(small["id"], "20000.00", penalty_kinds=["fine", "licence_revocation"])
         body = problem(await c.post("/decisions", json=heavier, headers=who.officer), 409)
         assert "hearing right" in body["detail"] and body["hearing_reasons"]
 
@@ -143,7 +143,7 @@ async def test_hearing_right_thresholds_request_deadline_and_notice(databases, a
 
         # In time: the hearing is held after a notice 7 working days ahead.
         heard = await investigating(c, who, uscc=USCC_C)
-        await step(c, who, heard["id"], "notify_rights", {"penalty_kinds": ["revoke_licence"], "on": days_ago(30)})
+        await step(c, who, heard["id"], "notify_rights", {"penalty_kinds": ["licence_revocation"], "on": days_ago(30)})
         await step(c, who, heard["id"], "request_hearing", {"on": days_ago(29)})
         body = problem(await c.post(f"/cases/{heard['id']}/schedule_hearing",
                                     json={"notice_served_on": days_ago(25), "hearing_on": days_ago(22)},
@@ -253,10 +253,10 @@ async def test_no_decision_while_the_party_may_still_ask_for_a_hearing(databases
         body = problem(await c.post("/decisions", json=penalty(case["id"]), headers=who.officer), 409)
         assert body["allowed"] == ["notify_rights"]
         await step(c, who, case["id"], "resume_investigation")
-        await step(c, who, case["id"], "notify_rights", {"penalty_kinds": ["fine", "revoke_licence"],
+        await step(c, who, case["id"], "notify_rights", {"penalty_kinds": ["fine", "licence_revocation"],
                                                          "fine_amount": "20000.00"})
         await step(c, who, case["id"], "propose_decision")
-        body = problem(await c.post("/decisions", json=penalty(case["id"], penalty_kinds=["fine", "revoke_licence"]),
+        body = problem(await c.post("/decisions", json=penalty(case["id"], penalty_kinds=["fine", "licence_revocation"]),
                                     headers=who.officer), 409)
         assert "may request a hearing until" in body["detail"] and body["hearing_request_due"]
 

@@ -51,7 +51,7 @@ async def test_import_2000_rows_reports_bad_rows_then_regrade(databases, tmp_pat
     assert "importing" in done.stderr and "rejected rows" in done.stderr  # the progress bar and the report
     errors = (tmp_path / "errors.csv").read_text().splitlines()[1:]
     assert [int(line.split(",")[0]) for line in errors] == bad
-    assert {line.split(",")[2] for line in errors} == {"uscc.check_character", "literal_error", "ric.invalid",
+    assert {line.split(",")[2] for line in errors} == {"uscc.check_character", "enum", "ric.invalid",
                                                        "missing", "date_from_datetime_parsing"}
     assert await _counts(url) == (1995, 1995, 0)
 

@@ -106,14 +106,15 @@ async def served(app: Any):
 
 def decision(code: str, name: str, *, fine: str = "5000", kinds: tuple[str, ...] = ("fine",), decided_on=None,
              number: str | None = None, department: str = "scjgj", party_kind: str = "organisation",
-             summary: str = "", publishable: bool = True, violation_type: str = "销售不符合安全标准的食品", **extra):
+             summary: str = "", publishable: bool = True, violation_type: str = "food_labelling", **extra):
     from shared.contracts.casework import DecisionIssued
 
     n = next(_counter)
     return DecisionIssued(
         decision_id=new_id(), decision_number=number or f"沪市监处〔2026〕{n}号", case_id=new_id(), uscc=code,
         party_name=name, party_kind=party_kind, violation_type=violation_type, decision_kind="penalty",
-        penalty_kinds=list(kinds), fine_amount=fine, legal_basis="《食品安全法》第一百二十四条", department=department,
+        penalty_kinds=list(kinds), fine_amount=fine, severity="general", legal_basis="《食品安全法》第一百二十四条",
+        department=department,
         decided_on=decided_on or today(), publishable=publishable, summary=summary, **extra)
 
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from shared.contracts.codes import PartyKind, ViolationType
+from shared.contracts.dates import LegalDate
 from shared.identifiers import validate_uscc
 
 USCC = Annotated[str, Field(min_length=18, max_length=18, examples=["91310000MA1FL0001R"],
@@ -33,11 +35,11 @@ class LeadCreate(Strict):
     matter_code: str | None = Field(None, max_length=32, examples=["scjgj-001"])
     uscc: USCC | None = None
     party_name: str = Field(min_length=1, max_length=200, examples=["上海某某食品有限公司"])
-    party_kind: Literal["organisation", "person"] = "organisation"
-    violation_type: str | None = Field(None, max_length=64, examples=["food_labelling"],
+    party_kind: PartyKind = PartyKind.ORGANISATION
+    violation_type: ViolationType | None = Field(None, examples=["food_labelling"],
                                        description="A violation type of the discretion benchmark")
     summary: str = Field(min_length=1, max_length=4000, examples=["Prepackaged biscuits without production date"])
-    received_on: date | None = Field(None, description="Day the lead was found or received (default today)")
+    received_on: LegalDate | None = Field(None, description="Day the lead was found or received (default today)")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "matter_code": "scjgj-001", "uscc": "91310000MA1FL0001R", "party_name": "上海某某食品有限公司",
@@ -54,7 +56,7 @@ class CasePatch(Strict):
                                                                  "once set, only `clear_fact` clears it")
     complex_case: bool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
                                                         "once set, only `clear_fact` clears it")
-    violation_type: str | None = Field(None, max_length=64)
+    violation_type: ViolationType | None = None
     party_name: str | None = Field(None, min_length=1, max_length=200)
     uscc: USCC | None = None
     summary: str | None = Field(None, min_length=1, max_length=4000)
@@ -74,7 +76,7 @@ class FactClearing(Strict):
 
 
 class Step(Strict):
-    on: date | None = Field(None, description="Legal date of the step (default today; never in the future)")
+    on: LegalDate | None = Field(None, description="Legal date of the step (default today; never in the future)")
     note: Note = ""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"note": "verified on site"}]})

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.casework.cases.schemas import USCC, Note, Page, Strict
+from shared.contracts.dates import LegalDate
 
 
 class ServiceOut(BaseModel):
@@ -124,21 +125,21 @@ class ComplaintPage(Page):
 
 
 class Answer(Strict):
-    on: date | None = None
+    on: LegalDate | None = None
     reason: str = Field("", max_length=2000)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "within our competence"}]})
 
 
 class Refusal(Strict):
-    on: date | None = None
+    on: LegalDate | None = None
     reason: str = Field(min_length=1, max_length=2000, examples=["not within market regulation"])
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "a civil dispute"}]})
 
 
 class FilingNotice(Strict):
-    on: date | None = None
+    on: LegalDate | None = None
     note: Note = ""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"note": "told by phone"}]})

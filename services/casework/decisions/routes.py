@@ -119,7 +119,8 @@ async def revoke_decision(decision_id: DecisionId, body: Revoke, session: Sessio
             responses=problem_responses(422))
 async def recommend_penalty(violation_type: ViolationType, session: SnapshotSessionDep, principal: PrincipalDep,
                             facts: Annotated[RecommendationRequest, Query()]) -> RecommendationOut:
-    out = await decisions.recommendation(session, principal, violation_type, facts, facts.uscc, facts.as_of)
+    out = await decisions.recommendation(session, principal, violation_type, facts, facts.uscc, facts.as_of,
+                                         "query.as_of")
     return RecommendationOut(**out)
 
 
@@ -128,5 +129,6 @@ async def recommend_penalty(violation_type: ViolationType, session: SnapshotSess
              responses=problem_responses(422))
 async def recommend_penalty_for_facts(violation_type: ViolationType, body: RecommendationRequest,
                                       session: SessionDep, principal: PrincipalDep) -> RecommendationOut:
-    out = await decisions.recommendation(session, principal, violation_type, body, body.uscc, body.as_of)
+    out = await decisions.recommendation(session, principal, violation_type, body, body.uscc, body.as_of,
+                                         "body.as_of")
     return RecommendationOut(**out)

@@ -10,6 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.casework.cases.schemas import USCC, Page, Strict
 from services.casework.rules.penalties import DecisionKind, PenaltyKind
+from shared.contracts.codes import RevocationKind, Severity, ViolationType
+from shared.contracts.dates import LegalDate
 
 CENT = Decimal("0.01")
 Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e11"), decimal_places=2), AfterValidator(lambda v: v.quantize(CENT))]
@@ -37,7 +39,7 @@ class DiscretionFactsIn(Strict):
 
 class RecommendationRequest(DiscretionFactsIn):
     uscc: USCC | None = Field(None, description="Party, for the first-offence check")
-    as_of: date | None = None
+    as_of: LegalDate | None = None
 
 
 class RecommendationOut(BaseModel):
@@ -64,15 +66,15 @@ class DecisionCreate(Strict):
     fine_amount: Amount = Decimal("0.00")
     confiscation_amount: Amount = Decimal("0.00")
     legal_basis: str = Field(min_length=1, max_length=2000, examples=["Food Safety Law art. 125(1)(2)"])
-    violation_type: str | None = Field(None, max_length=64)
+    violation_type: ViolationType | None = None
     facts: DiscretionFactsIn = Field(default_factory=DiscretionFactsIn)
     education_given: str | None = Field(
         None, min_length=1, max_length=4000,
         description="Required when no penalty is imposed: how the party was educated (APL art. 33(3))")
-    severity: Literal["minor", "general", "serious"] | None = Field(
+    severity: Severity | None = Field(
         None, description="Default: from the discretion band")
     lifelong_ban: bool = False
-    decided_on: date | None = None
+    decided_on: LegalDate | None = None
     summary: str = Field("", max_length=4000)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
@@ -128,22 +130,22 @@ class DecisionPage(Page):
 
 
 class Serve(Strict):
-    served_on: date | None = None
+    served_on: LegalDate | None = None
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"served_on": "2026-03-12"}]})
 
 
 class Payment(Strict):
-    paid_on: date | None = None
+    paid_on: LegalDate | None = None
     amount: Amount = Field(gt=0)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"amount": "20000.00"}]})
 
 
 class Revoke(Strict):
-    kind: Literal["revoked", "changed"] = "revoked"
+    kind: RevocationKind = RevocationKind.REVOKED
     reason: str = Field(min_length=1, max_length=2000, examples=["annulled on administrative reconsideration"])
-    on: date | None = None
+    on: LegalDate | None = None
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "kind": "revoked", "reason": "annulled on administrative reconsideration"}]})

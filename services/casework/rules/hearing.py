@@ -39,7 +39,7 @@ HEARING_THRESHOLDS: tuple[HearingThresholds, ...] = (
         fine_individual=Decimal(5000),
         confiscation_organisation=Decimal(100000),
         confiscation_individual=Decimal(5000),
-        other_heavier_kinds=frozenset({PenaltyKind.SUSPEND_LICENCE}),
+        other_heavier_kinds=frozenset({PenaltyKind.LICENCE_SUSPENSION}),
     ),
 )
 
@@ -48,11 +48,11 @@ HEARING_THRESHOLDS: tuple[HearingThresholds, ...] = (
 # always carry the right to a hearing.
 HEARING_KINDS: frozenset[PenaltyKind] = frozenset(
     {
-        PenaltyKind.LOWER_QUALIFICATION,
-        PenaltyKind.REVOKE_LICENCE,
-        PenaltyKind.ORDER_SUSPENSION_OF_BUSINESS,
-        PenaltyKind.ORDER_CLOSURE,
-        PenaltyKind.RESTRICT_EMPLOYMENT,
+        PenaltyKind.QUALIFICATION_LOWERING,
+        PenaltyKind.LICENCE_REVOCATION,
+        PenaltyKind.SUSPENSION,
+        PenaltyKind.CLOSURE,
+        PenaltyKind.EMPLOYMENT_RESTRICTION,
     }
 )
 

@@ -1,34 +1,16 @@
-"""Kinds of administrative penalty and evidence, as named by the law."""
+"""Kinds of administrative penalty and decision, as named by the law, and of evidence.
+
+Penalty and decision kinds cross into credit and disclosure, so they live in the one vocabulary
+(shared/contracts/codes.py); evidence kinds stay in casework.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from shared.contracts.codes import DecisionKind, PenaltyKind
 
-class PenaltyKind(StrEnum):
-    # Administrative Penalty Law (2021) art. 9: the kinds of administrative penalty.
-    WARNING = "warning"
-    CIRCULATED_CRITICISM = "circulated_criticism"
-    FINE = "fine"
-    CONFISCATE_ILLEGAL_GAINS = "confiscate_illegal_gains"
-    CONFISCATE_ILLEGAL_PROPERTY = "confiscate_illegal_property"
-    SUSPEND_LICENCE = "suspend_licence"
-    LOWER_QUALIFICATION = "lower_qualification"
-    REVOKE_LICENCE = "revoke_licence"
-    RESTRICT_PRODUCTION = "restrict_production"
-    ORDER_SUSPENSION_OF_BUSINESS = "order_suspension_of_business"
-    ORDER_CLOSURE = "order_closure"
-    RESTRICT_EMPLOYMENT = "restrict_employment"
-    DETENTION = "detention"
-    OTHER = "other"
-
-
-class DecisionKind(StrEnum):
-    # Administrative Penalty Law (2021) art. 57(1): the four outcomes of an investigation.
-    PENALTY = "penalty"
-    NO_PENALTY_MINOR = "no_penalty_minor"
-    NO_PENALTY_FACTS_NOT_ESTABLISHED = "no_penalty_facts_not_established"
-    TRANSFER_JUDICIAL = "transfer_judicial"
+__all__ = ["DecisionKind", "EvidenceType", "PenaltyKind"]
 
 
 class EvidenceType(StrEnum):

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 from services.casework.cases.schemas import Note, Step, Strict
 from services.casework.rules.clocks import SuspensionReason
 from services.casework.rules.penalties import EvidenceType, PenaltyKind
+from shared.contracts.dates import LegalDate
 
 OfficerId = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[\w.@:-]+$",
                                  description="Enforcement officer's id (their platform client id)")]
@@ -76,8 +77,8 @@ class ProposedPenaltyIn(Step):
 
 
 class ScheduleHearing(Strict):
-    hearing_on: date
-    notice_served_on: date | None = Field(None, description="Day the notice reached the party (default today)")
+    hearing_on: LegalDate
+    notice_served_on: LegalDate | None = Field(None, description="Day the notice reached the party (default today)")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "hearing_on": "2026-03-20", "notice_served_on": "2026-03-09"}]})
@@ -110,14 +111,14 @@ class JudicialReturn(Step):
 
 class Suspend(Strict):
     reason: SuspensionReason
-    start: date | None = None
+    start: LegalDate | None = None
     note: Note = ""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "testing"}]})
 
 
 class ResumeClock(Strict):
-    end: date | None = None
+    end: LegalDate | None = None
     note: Note = ""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"note": "test report received"}]})
@@ -128,7 +129,7 @@ class ExtendDecision(Strict):
     decision_ref: str | None = Field(None, min_length=1, max_length=120,
                                      description="Reference of the recorded collective decision")
     days: int | None = Field(None, ge=1, le=365)
-    decided_on: date | None = None
+    decided_on: LegalDate | None = None
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"kind": "head"}, {"kind": "collective", "decision_ref": "集体讨论〔2026〕7号", "days": 30}]})

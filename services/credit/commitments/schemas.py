@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.credit.subjects.schemas import USCC_EXAMPLE, Strict, Uscc
+from shared.contracts.dates import LegalDate
 
 
 class CommitmentCreate(Strict):
@@ -20,7 +21,7 @@ class CommitmentCreate(Strict):
                        examples=["advertising"])
     licence_number: str = Field(min_length=1, max_length=80, examples=["沪广告承诺〔2026〕0012"])
     promise: str = Field(min_length=1, max_length=4000, examples=["premises meet the conditions of art. 49"])
-    granted_on: date = Field(examples=["2026-09-01"])
+    granted_on: LegalDate = Field(examples=["2026-09-01"])
     legal_basis: str = Field("Guobanfa [2020] No. 42", max_length=2000)
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
@@ -32,12 +33,12 @@ class CommitmentCreate(Strict):
 class VerificationResult(Strict):
     kept: bool = Field(description="true: the promise was kept; false: broken, a rectification deadline starts",
                        examples=[False])
-    verified_on: date | None = Field(None, description="default: today (Shanghai)", examples=["2026-10-20"])
+    verified_on: LegalDate | None = Field(None, description="default: today (Shanghai)", examples=["2026-10-20"])
     detail: str = Field("", max_length=4000, examples=["premises lack the required fire exit"])
 
 
 class Rectification(Strict):
-    rectified_on: date | None = Field(None, description="default: today (Shanghai)", examples=["2026-11-05"])
+    rectified_on: LegalDate | None = Field(None, description="default: today (Shanghai)", examples=["2026-11-05"])
     detail: str = Field("", max_length=4000, examples=["fire exit built and accepted"])
 
 

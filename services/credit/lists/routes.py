@@ -12,7 +12,6 @@ from services.credit.lists.schemas import (
     ListEntryOut,
     ListEntryPage,
     ListExitRequest,
-    ListKind,
     SweepReport,
 )
 from services.credit.models import ListEntry
@@ -20,6 +19,7 @@ from services.credit.subjects.schemas import USCC_EXAMPLE
 from services.credit.subjects.service import require_role
 from shared.app import problem_responses
 from shared.clock import shanghai_today
+from shared.contracts.codes import ListKind
 from shared.web import (
     DEFAULT_LIMIT,
     Cursor,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.credit.subjects.schemas import USCC_EXAMPLE, Strict, Uscc
-
-ListKind = Literal["abnormal", "serious_dishonesty", "red"]
+from shared.contracts.dates import LegalDate
 
 
 class ListEntryCreate(Strict):
@@ -23,9 +21,14 @@ class ListEntryCreate(Strict):
                     "escalated_from_abnormal, harm_to_life_and_health, lifelong_industry_ban, punitive_damages_or_fraud, "
                     "refusing_to_perform, repeat_serious_violation; red: none (eligibility is checked)",
         examples=[["annual_report_not_filed"]])
-    entered_on: date | None = Field(None, description="default: today (Shanghai)", examples=["2026-07-01"])
+    entered_on: LegalDate | None = Field(None, description="default: today (Shanghai)", examples=["2026-07-01"])
     detail: str = Field("", max_length=2000, examples=["2025 annual report not filed by 30 June 2026"])
-    source_ref: str | None = Field(None, max_length=120, examples=["沪市监异〔2026〕88号"])
+    source_ref: str | None = Field(None, max_length=120, examples=["沪市监异〔2026〕88号"],
+                                   description="the act the entry rests on; serious dishonesty: the penalty "
+                                               "decision number (the entering department's own decision)")
+    source_date: date | None = Field(None, description="date of the cited act; an entry dated more than the "
+                                                       "tolerance back must cite an act of that very date",
+                                     examples=["2026-07-01"])
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
         "uscc": USCC_EXAMPLE, "reasons": ["annual_report_not_filed"], "entered_on": "2026-07-01",
@@ -36,7 +39,7 @@ class ListExitRequest(Strict):
     """Take a subject off a list. Abnormal: the ground must be corrected. Serious dishonesty: after 1 year
     with obligations performed and no new violation (or 3 years on the list)."""
 
-    exited_on: date | None = Field(None, description="default: today (Shanghai)", examples=["2026-11-20"])
+    exited_on: LegalDate | None = Field(None, description="default: today (Shanghai)", examples=["2026-11-20"])
     corrected: bool = Field(False, description="abnormal list: the entry ground was corrected", examples=[True])
     obligations_performed: bool = Field(False, description="serious dishonesty list", examples=[True])
     new_violation: bool = Field(False, description="serious dishonesty list: a new violation while listed")

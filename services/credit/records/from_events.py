@@ -20,27 +20,30 @@ from services.credit.records.service import write_record
 from services.credit.rules import facts as F
 from services.credit.subjects.service import normalise_uscc
 from shared.contracts.casework import DecisionIssued, DecisionRevoked
+from shared.contracts.codes import DecisionKind, PenaltyKind
 from shared.contracts.inspection import ResultRecorded
 
-# Heaviest first: the kind that sets a penalty's publicity when a decision imposes several.
-PENALTY_KINDS_BY_WEIGHT = (F.EMPLOYMENT_RESTRICTION, F.BUSINESS_RESTRICTION, F.LICENCE_REVOCATION, F.SUSPENSION,
-                           F.CONFISCATION, F.FINE, F.CIRCULATED_CRITICISM, F.WARNING)
-# Inspection outcomes in the inspection service's words -> the rules' words.
-INSPECTION_OUTCOMES = {"passed": F.PASSED, "corrected_on_spot": F.CORRECTED, "problems_found": F.PROBLEMS,
-                       "not_found": F.NOT_FOUND}
+K = PenaltyKind
+# Heaviest first: the kind that sets a penalty's publicity when a decision imposes several. Every
+# kind of the vocabulary has its place (a test checks it), so none falls through to a default.
+PENALTY_KINDS_BY_WEIGHT = (K.EMPLOYMENT_RESTRICTION, K.BUSINESS_RESTRICTION, K.CLOSURE, K.LICENCE_REVOCATION,
+                           K.SUSPENSION, K.QUALIFICATION_LOWERING, K.LICENCE_SUSPENSION, K.DETENTION,
+                           K.CONFISCATION_OF_ILLEGAL_PROPERTY, K.CONFISCATION_OF_ILLEGAL_GAINS, K.FINE, K.OTHER,
+                           K.CIRCULATED_CRITICISM, K.WARNING)
 
 
 async def record_decision(session: AsyncSession, d: DecisionIssued) -> CreditRecord | None:
     """A penalty decision becomes a penalty record; a lifelong ban also puts the party on the serious
     illegal and dishonest list. Other decision kinds carry no credit consequence."""
-    if d.decision_kind != "penalty":
+    if d.decision_kind != DecisionKind.PENALTY:
         return None
     uscc = normalise_uscc(d.uscc)
     if await RecordRepository(session).source_seen(d.decision_number, F.PENALTY, d.department):
         return None  # the same decision delivered again under another event id
     kinds = [k for k in PENALTY_KINDS_BY_WEIGHT if k in d.penalty_kinds]
-    penalty_kind = kinds[0] if kinds else (F.FINE if d.fine_amount else F.WARNING)
-    severity = d.severity if d.severity in F.SEVERITIES else F.GENERAL
+    if not kinds:  # casework never issues a penalty naming none: refuse rather than guess one
+        raise ValueError(f"decision {d.decision_number}: a penalty decision names no penalty kind")
+    penalty_kind, severity = kinds[0], d.severity
     # A second lifelong ban while the party is on the list already leaves the open entry standing.
     enters_list = d.lifelong_ban and not await ListRepository(session).open_entries(uscc, F.SERIOUS_DISHONESTY)
     record = await write_record(
@@ -93,9 +96,7 @@ async def record_inspection(session: AsyncSession, r: ResultRecorded) -> CreditR
     uscc = normalise_uscc(r.uscc)
     if await RecordRepository(session).source_seen(r.result_id, F.INSPECTION_RESULT):
         return None
-    outcome = INSPECTION_OUTCOMES.get(r.outcome)
-    if outcome is None:
-        raise ValueError(f"unknown inspection outcome {r.outcome!r}")
+    outcome = r.outcome
     record = await write_record(
         session, uscc=uscc, kind=F.INSPECTION_RESULT, department=r.department, decision_date=r.inspected_on,
         matter_code=r.matter_code, legal_basis=None, summary=r.problems or f"inspection: {r.outcome}",

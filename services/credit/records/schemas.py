@@ -6,17 +6,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from services.credit.subjects.schemas import USCC_EXAMPLE, Strict
+from shared.contracts.codes import InspectionOutcome, PenaltyKind, RecordKind, Severity
+from shared.contracts.dates import record_date_in_force
 
-ApiRecordKind = Literal["licence", "penalty", "inspection_result", "commitment_kept", "commitment_broken",
-                        "complaint_upheld", "honour"]
-PenaltyKind = Literal["warning", "circulated_criticism", "fine", "confiscation", "suspension",
-                      "licence_revocation", "business_restriction", "employment_restriction"]
-RecordKind = Literal["licence", "licence_commitment", "penalty", "inspection_result", "commitment_kept",
-                     "commitment_broken", "complaint_upheld", "honour", "abnormal_entry", "abnormal_exit",
-                     "serious_entry", "serious_exit"]
+R = RecordKind
+# The kinds a department files itself; list entries and exits are written by credit's own rules.
+ApiRecordKind = Literal[R.LICENCE, R.PENALTY, R.INSPECTION_RESULT, R.COMMITMENT_KEPT, R.COMMITMENT_BROKEN,
+                        R.COMPLAINT_UPHELD, R.HONOUR]
 
 
 class RecordCreate(Strict):
@@ -26,15 +32,16 @@ class RecordCreate(Strict):
     matter_code: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9]+-[0-9]{3}$",
                              description="supervision matter of the filing department", examples=["scjgj-001"])
     legal_basis: str = Field(min_length=1, max_length=2000, examples=["Food Safety Law art. 124"])
-    decision_date: date = Field(examples=["2026-10-12"])
+    decision_date: date = Field(examples=["2026-10-12"], description="penalties, licences and inspection results: "
+                                "from 2021-09-01, the first day their publicity rules are in force")
     summary: str = Field("", max_length=4000, examples=["sold food past its shelf life"])
-    severity: Literal["minor", "general", "serious"] | None = Field(None, description="penalties: required",
+    severity: Severity | None = Field(None, description="penalties: required",
                                                                      examples=["general"])
     penalty_kind: PenaltyKind | None = Field(None, description="penalties: the heaviest kind imposed",
                                              examples=["fine"])
     amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2, examples=["50000.00"])
     restriction_end: date | None = Field(None, description="end of a business or employment restriction")
-    outcome: Literal["passed", "corrected", "problems", "not_found"] | None = Field(
+    outcome: InspectionOutcome | None = Field(
         None, description="inspection results: required", examples=["passed"])
     source_ref: str | None = Field(None, max_length=120, description="the source document, e.g. a decision number",
                                    examples=["沪市监处〔2026〕123号"])
@@ -43,6 +50,11 @@ class RecordCreate(Strict):
         "kind": "penalty", "matter_code": "scjgj-001", "legal_basis": "Food Safety Law art. 124",
         "decision_date": "2026-10-12", "summary": "sold food past its shelf life", "severity": "general",
         "penalty_kind": "fine", "amount": "50000.00", "source_ref": "沪市监处〔2026〕123号"}]})
+
+    @field_validator("decision_date")
+    @classmethod
+    def _judged_by_rules_in_force(cls, day: date, info: ValidationInfo) -> date:
+        return record_date_in_force(info.data.get("kind"), day)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> RecordCreate:
@@ -75,6 +87,8 @@ class RecordOut(BaseModel):
     status_on: date | None
     under_objection: bool
     source_ref: str | None
+    acting_body: str | None = Field(None, description="entrusted enforcement: the body that acted, in the name of "
+                                                      "`department` (the entrusting department)")
 
 
 class RecordPage(BaseModel):

@@ -95,5 +95,5 @@ def broken_commitment_outcome(found_on: date, rectified_on: date | None, as_of: 
     if as_of <= deadline.due:
         return CommitmentOutcome("rectifying", ("order_rectification",), deadline, version,
                                  BROKEN_COMMITMENT_BASIS)
-    return CommitmentOutcome("revoke", ("revoke_licence", "record_commitment_broken"), deadline, version,
+    return CommitmentOutcome("revoke", ("withdraw_licence", "record_commitment_broken"), deadline, version,
                              BROKEN_COMMITMENT_BASIS)

@@ -9,54 +9,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-# Record kinds (credit records filed by any department about a subject).
-LICENCE = "licence"
-LICENCE_COMMITMENT = "licence_commitment"  # licence granted by notification and commitment
-PENALTY = "penalty"
-INSPECTION_RESULT = "inspection_result"
-COMMITMENT_KEPT = "commitment_kept"
-COMMITMENT_BROKEN = "commitment_broken"
-COMPLAINT_UPHELD = "complaint_upheld"
-HONOUR = "honour"
-ABNORMAL_ENTRY = "abnormal_entry"
-ABNORMAL_EXIT = "abnormal_exit"
-SERIOUS_ENTRY = "serious_entry"
-SERIOUS_EXIT = "serious_exit"
+from shared.contracts.codes import (
+    InspectionOutcome,
+    ListKind,
+    PenaltyKind,
+    RecordKind,
+    Severity,
+)
 
-RECORD_KINDS = frozenset({
-    LICENCE, LICENCE_COMMITMENT, PENALTY, INSPECTION_RESULT, COMMITMENT_KEPT,
-    COMMITMENT_BROKEN, COMPLAINT_UPHELD, HONOUR, ABNORMAL_ENTRY, ABNORMAL_EXIT,
-    SERIOUS_ENTRY, SERIOUS_EXIT,
-})
+# The codes other services send or read come from the one vocabulary; these names are the
+# rules' shorthand for them.
+R, K, S, L, O = RecordKind, PenaltyKind, Severity, ListKind, InspectionOutcome
+
+# Record kinds (credit records filed by any department about a subject).
+LICENCE, LICENCE_COMMITMENT, PENALTY, INSPECTION_RESULT = R.LICENCE, R.LICENCE_COMMITMENT, R.PENALTY, R.INSPECTION_RESULT
+COMMITMENT_KEPT, COMMITMENT_BROKEN, COMPLAINT_UPHELD, HONOUR = (R.COMMITMENT_KEPT, R.COMMITMENT_BROKEN,
+                                                                R.COMPLAINT_UPHELD, R.HONOUR)
+ABNORMAL_ENTRY, ABNORMAL_EXIT, SERIOUS_ENTRY, SERIOUS_EXIT = (R.ABNORMAL_ENTRY, R.ABNORMAL_EXIT, R.SERIOUS_ENTRY,
+                                                              R.SERIOUS_EXIT)
+RECORD_KINDS = frozenset(RecordKind)
 
 # Penalty severity (the class of dishonest conduct the penalty evidences).
-MINOR = "minor"  # summary procedure / minor: the lightest publicity tier
-GENERAL = "general"
-SERIOUS = "serious"
-SEVERITIES = (MINOR, GENERAL, SERIOUS)
+MINOR, GENERAL, SERIOUS = S.MINOR, S.GENERAL, S.SERIOUS  # minor: the lightest publicity tier
+SEVERITIES = tuple(Severity)
 
 # Inspection outcomes, in the words of the published "double random" results.
-PASSED = "passed"
-CORRECTED = "corrected"  # problems found and corrected on the spot
-PROBLEMS = "problems"
-NOT_FOUND = "not_found"  # subject not found at its registered address
-INSPECTION_OUTCOMES = (PASSED, CORRECTED, PROBLEMS, NOT_FOUND)
+PASSED, CORRECTED, PROBLEMS, NOT_FOUND = O.PASSED, O.CORRECTED_ON_SPOT, O.PROBLEMS_FOUND, O.NOT_FOUND
+INSPECTION_OUTCOMES = tuple(InspectionOutcome)
 
-# Penalty kinds (Administrative Penalty Law art. 9 types, in our words).
-WARNING = "warning"
-CIRCULATED_CRITICISM = "circulated_criticism"
-FINE = "fine"
-CONFISCATION = "confiscation"
-SUSPENSION = "suspension"  # suspension of production or business
-LICENCE_REVOCATION = "licence_revocation"
-BUSINESS_RESTRICTION = "business_restriction"  # restriction of business activities / ordered closure
-EMPLOYMENT_RESTRICTION = "employment_restriction"  # restriction on holding posts
+# Penalty kinds (Administrative Penalty Law art. 9).
+WARNING, CIRCULATED_CRITICISM, FINE = K.WARNING, K.CIRCULATED_CRITICISM, K.FINE
+CONFISCATIONS = frozenset({K.CONFISCATION_OF_ILLEGAL_GAINS, K.CONFISCATION_OF_ILLEGAL_PROPERTY})
+SUSPENSION, LICENCE_REVOCATION, CLOSURE = K.SUSPENSION, K.LICENCE_REVOCATION, K.CLOSURE
+BUSINESS_RESTRICTION, EMPLOYMENT_RESTRICTION = K.BUSINESS_RESTRICTION, K.EMPLOYMENT_RESTRICTION
 
 # List kinds.
-ABNORMAL = "abnormal"
-SERIOUS_DISHONESTY = "serious_dishonesty"
-RED = "red"
-LIST_KINDS = (ABNORMAL, SERIOUS_DISHONESTY, RED)
+ABNORMAL, SERIOUS_DISHONESTY, RED = L.ABNORMAL, L.SERIOUS_DISHONESTY, L.RED
+LIST_KINDS = tuple(ListKind)
 
 # Industry risk levels.
 INDUSTRY_RISKS = ("low", "medium", "high")

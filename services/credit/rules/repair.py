@@ -14,6 +14,7 @@ from shared.workdays import Deadline, working_deadline
 from .facts import (
     ABNORMAL,
     BUSINESS_RESTRICTION,
+    CLOSURE,
     EMPLOYMENT_RESTRICTION,
     LICENCE_REVOCATION,
     PENALTY,
@@ -26,8 +27,10 @@ from .facts import (
 from .publicity import CREDIT_CHINA, NATIONAL, minimum_publicity_end, publicity_window
 
 # NDRC Measures for Credit Information Repair (2023) and SAMR credit repair measures (2021): no early
-# end of publicity for suspension, licence revocation, business or employment restriction.
-NEVER_EARLY_PENALTY_KINDS = frozenset({SUSPENSION, LICENCE_REVOCATION, BUSINESS_RESTRICTION, EMPLOYMENT_RESTRICTION})
+# end of publicity for suspension, licence revocation, business or employment restriction (an
+# ordered closure restricts business for good).
+NEVER_EARLY_PENALTY_KINDS = frozenset({SUSPENSION, LICENCE_REVOCATION, BUSINESS_RESTRICTION, EMPLOYMENT_RESTRICTION,
+                                       CLOSURE})
 
 
 @dataclass(frozen=True)

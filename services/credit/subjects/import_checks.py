@@ -49,9 +49,14 @@ def _constraint(name: str, attr: str) -> Any:
 
 
 def _literal(name: str) -> frozenset[str]:
+    """The values a Literal or an enum field of SubjectCreate takes."""
+    from enum import Enum
     from typing import get_args
 
-    return frozenset(get_args(SubjectCreate.model_fields[name].annotation))
+    annotation = SubjectCreate.model_fields[name].annotation
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return frozenset(str(m.value) for m in annotation)
+    return frozenset(get_args(annotation))
 
 
 def _length(name: str) -> tuple[int, int]:

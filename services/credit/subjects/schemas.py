@@ -10,7 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SubjectType = Literal["enterprise", "individual_business", "social_organisation"]
+from shared.contracts.codes import SubjectType
+
 SubjectStatus = Literal["active", "deregistered", "revoked"]
 Grade = Literal["A", "B", "C", "D"]
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from shared.contracts.codes import PenaltyKind
 from shared.workdays import Deadline, working_deadline
 
 
@@ -80,7 +81,7 @@ PENALTY_WINDOW_RULES: tuple[PenaltyWindowRule, ...] = (
 )
 
 LIGHT_PENALTY_KINDS = frozenset({"circulated_criticism", "fine"})
-UNPUBLISHED_PENALTY_KINDS = frozenset({"warning"})
+UNPUBLISHED_PENALTY_KINDS = frozenset({PenaltyKind.WARNING})
 
 
 def _in_force(table, on: date):

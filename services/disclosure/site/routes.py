@@ -17,7 +17,7 @@ from services.disclosure.efficiency import service as efficiency_service
 from services.disclosure.efficiency.service import month_of
 from services.disclosure.public import service as public_service
 from services.disclosure.publications.repository import SearchFilters
-from services.disclosure.rules.public_records import TYPE_LABELS
+from services.disclosure.rules.public_records import PENALTY_LABELS, TYPE_LABELS
 from services.disclosure.rules.publicity import RecordType
 from shared.errors import DomainError, NotFound
 from shared.identifiers import is_valid_uscc, validate_uscc
@@ -32,9 +32,7 @@ templates.env.globals.update(
                    "problems_found": "发现问题 Problems found", "not_found": "未发现企业 Not found at address"},
     list_labels={"abnormal": "经营异常名录 Abnormal operations", "serious_dishonesty": "严重失信主体名单 Serious "
                  "dishonesty", "red": "守信红名单 Red list"},
-    penalty_labels={"warning": "警告", "circulated_criticism": "通报批评", "fine": "罚款", "confiscation": "没收",
-                    "suspension": "责令停产停业", "licence_revocation": "吊销许可证件",
-                    "business_restriction": "限制开展生产经营活动", "employment_restriction": "限制从业"},
+    penalty_labels={k.value: label for k, label in PENALTY_LABELS.items()},
     metric_labels={"inspection_result_published": ("抽查结果按时公示", "Inspection results published on time"),
                    "penalty_published": ("行政处罚按时公示", "Penalties published on time"),
                    "withdrawal": ("按时撤下", "Withdrawals on time"),

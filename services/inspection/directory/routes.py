@@ -25,6 +25,7 @@ from services.inspection.directory.schemas import (
 from services.inspection.directory.service import reading_department
 from services.inspection.models import InspectionObject, InspectorRecord
 from shared.app import problem_responses
+from shared.contracts.codes import ListKind
 from shared.web import (
     DEFAULT_LIMIT,
     Cursor,
@@ -100,7 +101,7 @@ def object_out(o: InspectionObject) -> ObjectOut:
             description="Subjects with their credit grade, risk level and list memberships, kept from credit's events.")
 async def list_objects(session: SnapshotSessionDep, principal: PrincipalDep, district: str | None = Query(None, max_length=40),
                        grade: Literal["A", "B", "C", "D"] | None = None,
-                       list_kind: Literal["red", "abnormal", "serious_dishonesty"] | None = None,
+                       list_kind: ListKind | None = None,
                        limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> dict:
     reading_department(principal)
     rows = await svc.list_objects(DirectoryRepository(session), district=district, grade=grade, list_kind=list_kind,

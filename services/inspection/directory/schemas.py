@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.contracts.codes import SubjectType
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")]
 Department = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,39}$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\s].*$")]
-SubjectType = Literal["enterprise", "individual_business", "social_organisation"]
 Industry = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,10}$")]
 ItemKind = Literal["general", "key"]
 USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"

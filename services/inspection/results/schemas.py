@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.inspection.directory.schemas import Strict
 from services.inspection.tasks.schemas import Id
+from shared.contracts.codes import InspectionOutcome
+from shared.contracts.dates import LegalDate
 
-Outcome = Literal["passed", "corrected_on_spot", "problems_found", "not_found"]
+Outcome = InspectionOutcome
 
 
 class Evidence(Strict):
@@ -30,7 +32,7 @@ class ResultIn(Strict):
     outcome: Outcome = Field(description="passed | corrected_on_spot | problems_found (case lead) | "
                                          "not_found (not at the registered address)")
     problems: Annotated[str, StringConstraints(max_length=5000)] = ""
-    inspected_on: date
+    inspected_on: LegalDate
     evidence: list[Evidence] = Field(default_factory=list, max_length=100)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -13,6 +13,7 @@ from services.inspection.tasks import service as svc
 from services.inspection.tasks.repository import TasksRepository
 from services.inspection.tasks.schemas import KeyInspectionIn, TaskOut, TaskPage
 from shared.app import problem_responses
+from shared.contracts.codes import TaskKind
 from shared.web import (
     DEFAULT_LIMIT,
     Cursor,
@@ -38,7 +39,7 @@ async def create_key_inspection(body: KeyInspectionIn, session: SessionDep, prin
 @router.get("/tasks", response_model=TaskPage, tags=["tasks"], responses=problem_responses(401, 403, 422),
             summary="Inspection tasks (drawn and key)")
 async def list_tasks(session: SnapshotSessionDep, principal: PrincipalDep, plan_id: IdQuery = None,
-                     kind: Literal["random", "key"] | None = None,
+                     kind: TaskKind | None = None,
                      uscc: Annotated[str | None, Query(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] = None,
                      inspector_id: IdQuery = None, unassigned: bool | None = None,
                      limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> dict:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.inspection.directory.schemas import Strict, Uscc
+from shared.contracts.codes import TaskKind
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 
 
 class TaskOut(BaseModel):
     id: str
-    kind: Literal["random", "key"]
+    kind: TaskKind
     plan_id: str | None
     uscc: str
     departments: list[str]

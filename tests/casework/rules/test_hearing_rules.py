@@ -33,11 +33,11 @@ def test_large_fine_thresholds_by_party_type():
 
 def test_licence_revocation_and_closure_always_carry_a_hearing():
     for kind in (
-        K.REVOKE_LICENCE,
-        K.ORDER_CLOSURE,
-        K.ORDER_SUSPENSION_OF_BUSINESS,
-        K.LOWER_QUALIFICATION,
-        K.RESTRICT_EMPLOYMENT,
+        K.LICENCE_REVOCATION,
+        K.CLOSURE,
+        K.SUSPENSION,
+        K.QUALIFICATION_LOWERING,
+        K.EMPLOYMENT_RESTRICTION,
     ):
         applies, reasons, _ = hearing_right_applies(
             ProposedPenalty("individual", frozenset({kind}))
@@ -49,7 +49,7 @@ def test_large_confiscation_carries_a_hearing():
     assert hearing_right_applies(
         ProposedPenalty(
             "organisation",
-            frozenset({K.CONFISCATE_ILLEGAL_GAINS}),
+            frozenset({K.CONFISCATION_OF_ILLEGAL_GAINS}),
             confiscation_value=Decimal(150000),
         )
     ).applies

@@ -35,4 +35,4 @@ def test_broken_commitment_rectify_then_revoke():
     assert broken_commitment_outcome(found, date(2025, 3, 20), date(2025, 6, 1)).status == "rectified"
     late = broken_commitment_outcome(found, date(2025, 4, 2), date(2025, 6, 1))
     assert late.status == "revoke"
-    assert late.actions == ("revoke_licence", "record_commitment_broken")
+    assert late.actions == ("withdraw_licence", "record_commitment_broken")

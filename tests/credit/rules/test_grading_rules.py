@@ -48,7 +48,7 @@ def test_ended_publicity_no_longer_counts():
 def test_changing_one_record_changes_grade_and_explanation():
     facts = [pen("p1", date(2025, 6, 1)), RecordFact("i1", "inspection_result", date(2025, 9, 1), outcome="passed")]
     before = grade_subject(facts, [], "low", AS_OF)
-    after = grade_subject([facts[0], replace(facts[1], outcome="problems")], [], "low", AS_OF)
+    after = grade_subject([facts[0], replace(facts[1], outcome="problems_found")], [], "low", AS_OF)
     assert (before.grade, before.score) == ("B", 23.0)
     assert (after.grade, after.score) == ("C", 35.0)
     w_before = {c.record_id: c.weight for c in before.contributions}
@@ -115,7 +115,7 @@ def test_rule_set_chosen_by_as_of_date():
 
 def test_fast_path_agrees_with_explained_path():
     facts = [pen("p1", date(2024, 3, 1)), pen("p2", date(2025, 6, 1), "serious"),
-             RecordFact("i1", "inspection_result", date(2025, 1, 5), outcome="problems"),
+             RecordFact("i1", "inspection_result", date(2025, 1, 5), outcome="problems_found"),
              RecordFact("h1", "honour", date(2023, 5, 1)), RecordFact("l1", "licence", date(2022, 5, 1))]
     for mem in ([], [ListMembership("abnormal", date(2025, 7, 1))], [ListMembership("red", date(2020, 1, 1))],
                 [ListMembership("serious_dishonesty", date(2025, 7, 1))]):

@@ -26,7 +26,7 @@ def test_national_three_months_for_criticism_or_small_fine_else_three_years():
     assert publicity_window(pen("circulated_criticism"), D, NATIONAL).end == date(2025, 8, 10)
     assert publicity_window(pen("fine", 2000), D, NATIONAL).end == date(2025, 8, 10)
     assert publicity_window(pen("fine", 200_000), D, NATIONAL).end == date(2028, 5, 10)
-    assert publicity_window(pen("confiscation"), D, NATIONAL).end == date(2028, 5, 10)
+    assert publicity_window(pen("confiscation_of_illegal_gains"), D, NATIONAL).end == date(2028, 5, 10)
 
 
 def test_national_long_restriction_published_for_its_length():

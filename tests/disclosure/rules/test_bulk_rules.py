@@ -13,7 +13,7 @@ PENALTY = {
     "decision_no": "沪市监处〔2024〕1号",
     "subject_name": "上海某某餐饮有限公司",
     "uscc": "91440101MA5CJQ4N59",
-    "penalty_kinds": ["fine", "confiscation"],
+    "penalty_kinds": ["fine", "confiscation_of_illegal_gains"],
     "fine_amount": "50000.00",
     "decided_on": date(2024, 3, 15),
     "party_id_number": "110101199003074514",  # not a column: must never be written
@@ -40,7 +40,7 @@ def test_fixed_columns_in_order_and_unlisted_fields_never_written():
     assert tuple(header) == CSV_COLUMNS[RecordType.PENALTY_DECISION]
     values = dict(zip(header, row))
     assert values["subject_name"] == "上海某某餐饮有限公司"
-    assert values["penalty_kinds"] == "fine;confiscation"
+    assert values["penalty_kinds"] == "fine;confiscation_of_illegal_gains"
     assert values["decided_on"] == "2024-03-15" and values["window_end"] == ""
     assert "110101199003074514" not in out
 

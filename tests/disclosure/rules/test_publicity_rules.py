@@ -67,7 +67,7 @@ def test_small_fine_threshold_for_persons_is_lower():
 
 
 def test_heavier_penalty_kinds_get_three_years():
-    assert window({"penalty_kinds": ["fine", "confiscation"], "fine_amount": 100})[
+    assert window({"penalty_kinds": ["fine", "confiscation_of_illegal_gains"], "fine_amount": 100})[
         1
     ] == date(2027, 3, 15)
 

@@ -1,0 +1,44 @@
+"""Dates of legal effect the platform can judge: none before its first rules in force.
+
+Every service judges a dated act by the rule version in force on that date (publicity periods,
+repair minima, hearing thresholds, benchmarks). Before the earliest day on which all of them have
+a version there is nothing to judge by, so such a date is refused where it enters (a 422 naming
+the field), and no event carries one: a consumer never meets a date it cannot judge.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from shared.contracts.codes import RecordKind
+
+# SAMR Provisions on Publicity of Administrative Penalty Information (2021), in force 2021-09-01: the
+# latest first version among the rule tables every consumer of a dated record applies.
+RULES_IN_FORCE_FROM = date(2021, 9, 1)
+
+
+def rules_in_force_on(day: date, first: date = RULES_IN_FORCE_FROM) -> date:
+    if day < first:
+        raise PydanticCustomError(
+            "rule_in_force", "no rule version is in force on {day}: dates from {first} on are accepted",
+            {"day": day.isoformat(), "first": first.isoformat()})
+    return day
+
+
+LegalDate = Annotated[date, AfterValidator(rules_in_force_on)]
+
+# Credit records judged by a dated rule (publicity periods, repair minima, publication deadlines);
+# an honour or a kept commitment is only weighed by today's grading rules, whatever its date.
+RULE_DATED_RECORD_KINDS = frozenset({RecordKind.PENALTY, RecordKind.LICENCE, RecordKind.LICENCE_COMMITMENT,
+                                     RecordKind.INSPECTION_RESULT})
+
+
+def record_date_in_force(kind: str | None, day: date) -> date:
+    return rules_in_force_on(day) if kind in RULE_DATED_RECORD_KINDS else day
+
+
+__all__ = ["RULES_IN_FORCE_FROM", "RULE_DATED_RECORD_KINDS", "LegalDate", "record_date_in_force", "rules_in_force_on"]
