@@ -124,18 +124,6 @@ class LogState(Base):
     key_id: Mapped[str | None] = mapped_column(String(16))
 
 
-class SigningKey(Base):
-    """The Ed25519 key that signs tree heads, generated per database on first use."""
-
-    __tablename__ = "signing_keys"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    key_id: Mapped[str] = mapped_column(String(16))
-    private_pem: Mapped[str] = mapped_column(Text)
-    public_pem: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
 class Subject(Base):
     """Local read model of market participants, from credit events (for district, industry, grade)."""
 

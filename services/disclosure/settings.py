@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,6 +13,11 @@ class DisclosureSettings(ServiceSettings):
     service_name: str = "disclosure"
     database_url: str = "sqlite+aiosqlite:///./.data/db/disclosure.db"
 
+    # The tree-head signing keys: a folder only this service reads (private keys 0600, the public
+    # ones of every key ever used); default beside a SQLite database (<data>/keys/disclosure).
+    # Or one PEM straight from the environment (DISCLOSURE_LOG_SIGNING_KEY_PEM, e.g. from a KMS).
+    log_key_dir: Path | None = None
+    log_signing_key_pem: str | None = None
     # Seconds between scans for records whose publicity window has ended.
     expiry_scan_seconds: float = 60.0
     # Shift the service's clock (days): for demos and rehearsals of window ends.

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.disclosure.models import LogLeaf, LogState, SigningKey
+from services.disclosure.models import LogLeaf, LogState
 
 STATE_ID = 1
 _state = LogState.__table__
@@ -78,16 +77,3 @@ class LogRepository:
     async def leaves_of(self, publication_id: str) -> list[LogLeaf]:
         q = select(LogLeaf).where(LogLeaf.publication_id == publication_id).order_by(LogLeaf.seq)
         return list((await self.session.execute(q)).scalars())
-
-    async def signing_key(self, name: str) -> SigningKey | None:
-        return await self.session.get(SigningKey, name)
-
-    async def add_signing_key(self, key: SigningKey) -> bool:
-        """Insert the key; False when another process stored one first (then use theirs)."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(key)
-                await self.session.flush()
-        except IntegrityError:
-            return False
-        return True

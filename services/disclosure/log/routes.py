@@ -14,6 +14,7 @@ from services.disclosure.log.schemas import (
     LogEntryOut,
     PublicKeyOut,
     RecordLogEntries,
+    RetiredKeyOut,
     TreeHeadOut,
 )
 from services.disclosure.rules.canonical import canonical_timestamp
@@ -33,8 +34,11 @@ def _entry(leaf) -> LogEntryOut:
             description="Ed25519 public key (PEM) that signs every tree head.")
 async def get_log_key(request: Request, session: SessionDep, clock: ClockDep) -> Response:
     kid, pem = await log_service.public_key(session, clock.now())
+    retired = [RetiredKeyOut(key_id=k.kid, public_key_pem=k.public_pem, created_at=k.created_at,
+                             retired_at=k.retired_at) for k in await log_service.public_keys(session, clock.now())
+               if k.kid != kid and k.retired_at]
     await session.commit()
-    return cached_json(request, PublicKeyOut(key_id=kid, public_key_pem=pem), max_age=3600)
+    return cached_json(request, PublicKeyOut(key_id=kid, public_key_pem=pem, retired=retired), max_age=3600)
 
 
 @router.get("/public/log/tree-head", response_model=TreeHeadOut, summary="The latest signed tree head",

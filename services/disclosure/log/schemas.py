@@ -22,10 +22,19 @@ class TreeHeadOut(BaseModel):
     algorithm: str = "Ed25519"
 
 
+class RetiredKeyOut(BaseModel):
+    key_id: str = Field(examples=["0a1b2c3d4e5f6071"])
+    public_key_pem: str
+    created_at: str = Field(description="When the key was made (ISO 8601)")
+    retired_at: str = Field(description="When it stopped signing new heads; heads it signed before stay valid")
+
+
 class PublicKeyOut(BaseModel):
     key_id: str = Field(examples=["9c1e0f2a3b4c5d6e"])
     algorithm: str = Field("Ed25519", examples=["Ed25519"])
     public_key_pem: str = Field(examples=["-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA...\n-----END PUBLIC KEY-----\n"])
+    retired: list[RetiredKeyOut] = Field([], description="Keys that signed earlier heads, before a rotation: a "
+                                                         "head names its key_id; verify it with that key")
 
 
 class LogEntryOut(BaseModel):

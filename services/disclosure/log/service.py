@@ -7,13 +7,16 @@ the record's content leaves the public view. Heads are signed with Ed25519 at ea
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.disclosure.log.repository import LogRepository
-from services.disclosure.models import LogLeaf, SigningKey
+from services.disclosure.models import LogLeaf
 from services.disclosure.rules.canonical import canonical_timestamp, record_leaf
 from services.disclosure.rules.frontier import (
     frontier_append,
@@ -32,40 +35,68 @@ from services.disclosure.rules.treehead import (
 )
 from shared import merkle
 from shared.errors import NotFound, Unprocessable
+from shared.keyfiles import KeyRing, RingKey
 
-SIGNING_KEY_NAME = "tree-head"
 # Per database: the loaded signing key and the leaf hashes read so far (leaves never change).
 _keys: dict[str, tuple[Ed25519PrivateKey, str, str]] = {}
 _leaf_cache: dict[str, list[bytes]] = {}
 # Per database: the head this process appended last (size, root, frontier), to skip rereading it.
 _heads: dict[str, tuple[int, str, list]] = {}
+# Per database: where its signing keys live (a key ring folder, or a PEM from the environment).
+_key_sources: dict[str, tuple[Path, str | None]] = {}
 
 
 def _db_url(session: AsyncSession) -> str:
     return session.info["database"].url
 
 
+def _new_key() -> tuple[str, bytes, str]:
+    key = generate_signing_key()
+    return key_id(key.public_key()), private_key_to_pem(key), public_key_to_pem(key.public_key()).decode()
+
+
+def key_ring(directory: Path) -> KeyRing:
+    """The tree-head keys: private keys in files only this service reads (0600), never in a table."""
+    return KeyRing(directory, _new_key)
+
+
+def use_keys(database_url: str, directory: Path, pem_from_env: str | None = None) -> None:
+    """Where the app on `database_url` finds its signing key (set when the app is built)."""
+    _key_sources[database_url] = (Path(directory), pem_from_env)
+    _keys.pop(database_url, None)
+
+
+def default_key_dir(database_url: str) -> Path:
+    """Beside a SQLite database's data folder (<data>/keys/disclosure); else ./.data/keys/disclosure."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent.parent / "keys" / "disclosure"
+    return Path(".data/keys/disclosure")
+
+
 async def signing_key(session: AsyncSession, now: datetime) -> tuple[Ed25519PrivateKey, str, str]:
-    """(private key, key id, public PEM), generated and stored on first use by this database."""
+    """(private key, key id, public PEM) of the key that signs new heads."""
     url = _db_url(session)
-    if url in _keys:
-        return _keys[url]
-    repo = LogRepository(session)
-    row = await repo.signing_key(SIGNING_KEY_NAME)
-    committed = row is not None
-    if row is None:
-        key = generate_signing_key()
-        candidate = SigningKey(name=SIGNING_KEY_NAME, key_id=key_id(key.public_key()),
-                               private_pem=private_key_to_pem(key).decode(),
-                               public_pem=public_key_to_pem(key.public_key()).decode(), created_at=now)
-        if await repo.add_signing_key(candidate):
-            row = candidate
+    if url not in _keys:
+        directory, pem = _key_sources.get(url) or (default_key_dir(url), None)
+        if pem:
+            key = load_private_key_pem(pem.encode())
+            _keys[url] = (key, key_id(key.public_key()), public_key_to_pem(key.public_key()).decode())
         else:
-            row = await repo.signing_key(SIGNING_KEY_NAME)
-    loaded = (load_private_key_pem(row.private_pem.encode()), row.key_id, row.public_pem)
-    if committed:  # a key inserted by this transaction is cached only once it is read back committed
-        _keys[url] = loaded
-    return loaded
+            active, private_pem = await asyncio.to_thread(key_ring(directory).active)
+            _keys[url] = (load_private_key_pem(private_pem), active.kid, active.public_pem)
+    return _keys[url]
+
+
+async def public_keys(session: AsyncSession, now: datetime) -> list[RingKey]:
+    """Every key that ever signed a head here, the retired ones with the time they stopped."""
+    url = _db_url(session)
+    _, kid, pem = await signing_key(session, now)
+    directory, from_env = _key_sources.get(url) or (default_key_dir(url), None)
+    ring = [] if from_env else await asyncio.to_thread(key_ring(directory).public_keys)
+    if not any(k.kid == kid for k in ring):
+        ring.append(RingKey(kid, pem, canonical_timestamp(now)))
+    return ring
 
 
 async def append(session: AsyncSession, *, action: str, publication_id: str, record_hash: str, record_type: str,

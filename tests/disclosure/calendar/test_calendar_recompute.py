@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from services.disclosure.calendar.service import recompute_provisional_deadlines
-from services.disclosure.models import EfficiencyFact, Publication, SigningKey
+from services.disclosure.log import service as log_service
+from services.disclosure.models import EfficiencyFact, Publication
 from services.disclosure.publications import service
 from services.disclosure.rules import public_records as records
 from tests.auth_support import service_client
@@ -37,8 +38,7 @@ async def test_provisional_publication_deadlines_are_recomputed_when_2027_arrive
                                                                                     schedule):  # noqa: F811
     async with service_client("disclosure", databases, authority) as c:
         async def key_made():  # the start-up job creates the log's signing key: let it finish first
-            async with c.app.state.db.sessionmaker() as session:
-                return (await session.execute(select(SigningKey))).first() is not None
+            return c.app.state.db.url in log_service._keys
         await wait_for(key_made, what="the signing key")
 
         # A penalty decided on 28 December 2026, published on 7 January 2027.
@@ -67,8 +67,7 @@ async def test_credit_site_and_withdrawal_deadlines_are_recomputed_when_2027_arr
                                                                                      schedule):  # noqa: F811
     async with service_client("disclosure", databases, authority) as c:
         async def key_made():
-            async with c.app.state.db.sessionmaker() as session:
-                return (await session.execute(select(SigningKey))).first() is not None
+            return c.app.state.db.url in log_service._keys
         await wait_for(key_made, what="the signing key")
 
         # A penalty decided on 28 December 2026 and published at once; revoked on Tuesday 29
