@@ -111,6 +111,12 @@ class _Connection(asyncio.Protocol):
             self._fail(UpstreamBroken(f"malformed response: {exc}"))
             self.close()
 
+    def eof_received(self) -> bool:
+        # The service half-closed: it will read nothing more, so the connection is never reused.
+        self.keep_alive = False
+        self.closed = True
+        return False
+
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         if not self.complete:
@@ -314,7 +320,11 @@ class UpstreamPool:
 
     def _release(self, conn: _Connection) -> None:
         conn.disarm()
-        if conn.complete and conn.keep_alive and not conn.closed and len(self._idle) < self.max_idle:
+        # After a server error the service may be closing the connection (uvicorn does after a crash):
+        # never reuse one, or an unrelated next request would be written into a closing socket.
+        reusable = conn.complete and conn.keep_alive and not conn.closed and conn.status < 500 and (
+            conn.transport is not None and not conn.transport.is_closing())
+        if reusable and len(self._idle) < self.max_idle:
             conn._reset()
             conn.idle_since = self.loop.time()
             self._idle.append(conn)
@@ -342,12 +352,20 @@ class UpstreamPool:
         else:
             parts.append(b"\r\n")
         head = b"".join(parts)
-        replayable = stream is None and (body is None or method in _REPLAYABLE)
+        # A kept-alive connection the service closed as we wrote did not take the request: sent again
+        # once, on a fresh connection, when doing it twice is harmless (safe method, Idempotency-Key).
+        replayable = stream is None and (body is None or method in _REPLAYABLE or any(
+            k.lower() == b"idempotency-key" for k, _ in headers))
         for attempt in (0, 1):
-            conn = self._idle_connection()
+            conn = self._idle_connection() if attempt == 0 else None
             reused = conn is not None
             if conn is None:
                 conn = await self._connect()
+            if conn.closed or conn.transport is None or conn.transport.is_closing():
+                # Found closed before a byte was written: nothing was sent, so a fresh one is always safe.
+                conn.abandon()
+                conn = await self._connect()
+                reused = False
             try:
                 return await self._exchange(conn, head, method, stream, stream_length is None)
             except _StaleConnection:
