@@ -15,16 +15,26 @@ from typing import Any
 
 from services.disclosure.rules.publicity import RecordType
 from shared.contracts.casework import DecisionIssued
+from shared.contracts.codes import DecisionKind, PenaltyKind, RecordKind
 from shared.contracts.credit import CreditRecordAdded, ListEntered, ListExited
 from shared.contracts.inspection import DrawCompleted, PlanPublished, ResultRecorded
-from shared.identifiers import is_resident_id, is_valid_uscc
+from shared.identifiers import is_natural_person, is_valid_uscc
+from shared.pseudonym import PREFIX as PSEUDONYM_PREFIX
 
 NATURAL_PERSON = "natural_person"
 ORGANISATION = "enterprise"
 # Credit record kinds published as licences (incl. licences granted on notification and commitment).
-LICENCE_KINDS = frozenset({"licence", "licence_commitment"})
+LICENCE_KINDS = frozenset({RecordKind.LICENCE, RecordKind.LICENCE_COMMITMENT})
 # Casework decision kinds that are penalties (the others are not penalty decisions).
-PENALTY_DECISION_KINDS = frozenset({"penalty"})
+PENALTY_DECISION_KINDS = frozenset({DecisionKind.PENALTY})
+K = PenaltyKind
+# The public's words for every penalty kind (APL art. 9); a test checks none is missing.
+PENALTY_LABELS: dict[PenaltyKind, str] = {
+    K.WARNING: "警告", K.CIRCULATED_CRITICISM: "通报批评", K.FINE: "罚款",
+    K.CONFISCATION_OF_ILLEGAL_GAINS: "没收违法所得", K.CONFISCATION_OF_ILLEGAL_PROPERTY: "没收非法财物",
+    K.LICENCE_SUSPENSION: "暂扣许可证件", K.QUALIFICATION_LOWERING: "降低资质等级", K.LICENCE_REVOCATION: "吊销许可证件",
+    K.BUSINESS_RESTRICTION: "限制开展生产经营活动", K.SUSPENSION: "责令停产停业", K.CLOSURE: "责令关闭",
+    K.EMPLOYMENT_RESTRICTION: "限制从业", K.DETENTION: "行政拘留", K.OTHER: "其他行政处罚"}
 
 _RESULT_LABELS = {"passed": "未发现问题", "corrected_on_spot": "发现问题已责令改正", "problems_found": "发现问题",
                   "not_found": "未发现企业"}
@@ -64,17 +74,20 @@ def jsonable(value: Any) -> Any:
 def party(identifier: str, kind: str | None = None) -> tuple[str | None, str, dict[str, Any]]:
     """(public USCC or None, party type, extra raw fields) for a party identifier.
 
-    A natural person is identified by a resident ID number, which is never public: it goes
-    into `party_id_number` (masked whole by the policy) and no searchable code is kept.
+    The party's type follows from its code (shared.identifiers.party_kind_of): an individual
+    business (USCC 92...) is run by a natural person, so its address and numbers are personal;
+    a producer's `kind` can only add that a party is a person, never take it away. A natural
+    person identified by a resident ID number (or its pseudonym) gets no searchable code: the
+    number goes into `party_id_number`, which the policy masks whole.
     """
     code = (identifier or "").strip().upper()
+    natural = kind == "person" or is_natural_person(code) or code.startswith(PSEUDONYM_PREFIX.upper())
+    party_type = NATURAL_PERSON if natural else ORGANISATION
     if is_valid_uscc(code):
-        party_type = NATURAL_PERSON if kind == "person" else ORGANISATION
         return code, party_type, {"uscc": code}
     if code:
-        return None, NATURAL_PERSON if (kind == "person" or is_resident_id(code)) else ORGANISATION, {
-            "uscc": None, "party_id_number": code}
-    return None, NATURAL_PERSON if kind == "person" else ORGANISATION, {"uscc": None}
+        return None, party_type, {"uscc": None, "party_id_number": code}
+    return None, party_type, {"uscc": None}
 
 
 def from_plan(p: PlanPublished, published_on: date) -> Draft:
@@ -83,7 +96,8 @@ def from_plan(p: PlanPublished, published_on: date) -> Draft:
            "items": list(p.item_codes), "scope": json.dumps(jsonable(p.scope), ensure_ascii=False, sort_keys=True),
            "period_start": p.period_start, "period_end": p.period_end, "ratio": p.ratios,
            "ratio_version": p.ratio_version, "seed_commitment": p.seed_commitment,
-           "population_root": p.population_root, "population_size": p.population_size, "joint": p.joint}
+           "population_root": p.population_root, "population_size": p.population_size, "joint": p.joint,
+           "commitment": jsonable(p.commitment)}
     return Draft(RecordType.INSPECTION_PLAN, p.plan_id, p.plan_id, None, p.departments[0] if p.departments else "",
                  published_on, jsonable(raw))
 
@@ -120,8 +134,7 @@ def from_decision(p: DecisionIssued) -> Draft:
            "subject_name": p.party_name, "decision_no": p.decision_number, "violation_type": p.violation_type,
            "penalty_kinds": list(p.penalty_kinds), "fine_amount": p.fine_amount,
            "confiscation_amount": p.confiscation_amount, "severity": p.severity, "basis": p.legal_basis,
-           "authority": p.department, "decided_on": p.decided_on, "summary": p.summary,
-           "full_text": p.full_text}
+           "authority": p.department, "decided_on": p.decided_on, "summary": p.summary}
     facts = {"penalty_kinds": list(p.penalty_kinds), "fine_amount": p.fine_amount, "party_type": party_type}
     return Draft(RecordType.PENALTY_DECISION, p.decision_id, p.decision_number, uscc, p.department, p.decided_on,
                  jsonable(raw), facts)
