@@ -8,6 +8,9 @@ name does not depend on merge order; identical definitions (Problem, ValidationE
 shared. `$ref`s are rewritten to match. Only operations the policy can reach are listed;
 each protected one carries the OAuth2 client-credentials and bearer-JWT security
 requirements and an `x-policy` note (which rules and roles grant it); public ones carry none.
+For client generators: no two component schemas share a title (a class name), problem
+responses carry their schema under application/problem+json, and `info.version` is PEP 440
+(the policy version, as written, is `info.x-policy-version`).
 
 `MergedOpenAPI` fetches the upstream documents lazily, caches them, refreshes on demand and
 marks an upstream that did not answer (its operations are then missing and `x-upstreams`
@@ -21,15 +24,17 @@ import copy
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from gateway.access.policy import Policy
+from shared.app import PROBLEM_JSON
 from shared.auth import PUBLIC
 
-SERVICES = ("credit", "inspection", "casework", "disclosure")
+SERVICES = ("credit", "inspection", "casework", "disclosure", "coordination")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _REF = re.compile(r"^#/components/([A-Za-z]+)/(.+)$")
 _PARAM = re.compile(r"\{[^}]+\}")
@@ -93,6 +98,31 @@ def policy_note(policy: Policy, method: str, gateway_path: str) -> dict[str, Any
     return note
 
 
+def pep440_version(version: str) -> str:
+    """A version string as PEP 440 (a generated client's package takes the document's version):
+    the policy's `2026-11-27.1` reads `2026.11.27.1`."""
+    return ".".join(str(int(n)) for n in re.findall(r"\d+", version)) or "0"
+
+
+def unique_titles(schemas: dict[str, Any]) -> None:
+    """Give every component schema a name of its own: client generators name a class after a
+    schema's `title`, so two components both titled `RecordPage` would leave one without a class."""
+    names = Counter(s.get("title") or key for key, s in schemas.items() if isinstance(s, dict))
+    for key, schema in schemas.items():
+        if isinstance(schema, dict) and names[schema.get("title") or key] > 1:
+            schema["title"] = key
+
+
+def problem_bodies(op: dict[str, Any]) -> None:
+    """Put each problem response's schema under application/problem+json, the type it is sent as
+    (the services document it under application/json), so clients parse error bodies."""
+    for status, response in (op.get("responses") or {}).items():
+        content = response.get("content") or {}
+        if str(status)[:1] in "45" and PROBLEM_JSON in content and "application/json" in content \
+                and "schema" not in content[PROBLEM_JSON]:
+            content[PROBLEM_JSON] = {**content.pop("application/json"), **content[PROBLEM_JSON]}
+
+
 def merge_documents(specs: dict[str, dict[str, Any] | None], own: dict[str, Any], policy: Policy,
                     upstream_status: dict[str, dict[str, Any]] | None = None,
                     prefixes: dict[str, str] | None = None) -> dict[str, Any]:
@@ -139,6 +169,7 @@ def merge_documents(specs: dict[str, dict[str, Any] | None], own: dict[str, Any]
                     out_item[key] = _walk_refs(op, rename)
                     continue
                 op = _walk_refs(op, rename)
+                problem_bodies(op)
                 if service != "gateway":
                     note = policy_note(policy, key.upper(), gateway_path)
                     if note is None:
@@ -167,6 +198,7 @@ def merge_documents(specs: dict[str, dict[str, Any] | None], own: dict[str, Any]
                 tags.append({"name": t})
                 known.add(t)
 
+    unique_titles(merged_components.get("schemas", {}))
     status = upstream_status or {}
     lines = [f"- **{n}** (`{prefixes.get(n, '/' + n)}/...`): "
              + ("available" if specs.get(n) else f"NOT AVAILABLE ({status.get(n, {}).get('error', 'no document')})")
@@ -184,7 +216,8 @@ def merge_documents(specs: dict[str, dict[str, Any] | None], own: dict[str, Any]
     )
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Supervision platform API", "version": policy.version, "description": description},
+        "info": {"title": "Supervision platform API", "version": pep440_version(policy.version),
+                 "x-policy-version": policy.version, "description": description},
         "paths": dict(sorted(paths.items())),
         "components": merged_components,
         "tags": tags,
