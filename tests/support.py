@@ -39,8 +39,9 @@ def nats_server_binary() -> str:
 class NatsServer:
     """A real nats-server with JetStream on disk, owned by one test."""
 
-    def __init__(self, store_dir: Path) -> None:
+    def __init__(self, store_dir: Path, config: Path | None = None) -> None:
         self.store_dir = store_dir
+        self.config = config  # e.g. an authorization block (shared/bus/credentials.py)
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -50,7 +51,8 @@ class NatsServer:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [nats_server_binary(), "-js", "-sd", str(self.store_dir), "-a", "127.0.0.1", "-p", str(self.port)],
+            [nats_server_binary(), *(["-c", str(self.config)] if self.config else []),
+             "-js", "-sd", str(self.store_dir), "-a", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
