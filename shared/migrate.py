@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.ext.asyncio import AsyncConnection, async_engine_from_config
 
-SERVICES = ("credit", "inspection", "casework", "disclosure", "gateway")
+SERVICES = ("credit", "inspection", "casework", "disclosure", "coordination", "gateway")
 
 
 def version_table(service: str) -> str:

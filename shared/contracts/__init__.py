@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 _REGISTRY: dict[tuple[str, int], type[EventPayload]] = {}
-_PRODUCERS = ("credit", "inspection", "casework", "disclosure", "platform")
+_PRODUCERS = ("credit", "inspection", "casework", "disclosure", "coordination", "platform")
 
 
 class EventPayload(BaseModel):
