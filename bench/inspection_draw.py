@@ -52,9 +52,18 @@ from services.inspection.models import (
 )
 from services.inspection.plans import service as plans_service
 from services.inspection.plans.repository import PlansRepository
-from services.inspection.plans.schemas import PlanIn
+from services.inspection.plans.schemas import (
+    BeaconIn,
+    CommitIn,
+    DrawIn,
+    PlanIn,
+    RevealIn,
+    SecretCommitmentIn,
+)
+from services.inspection.rules import seed as seeding
 from services.inspection.rules.assignment import assign_inspectors
 from services.inspection.rules.draw import Subject, draw_inspection_objects
+from services.inspection.rules.seed import secret_commitment
 from shared.auth import Principal
 from shared.db import Database
 from shared.identifiers import uscc_check_character
@@ -155,19 +164,39 @@ async def run(args) -> None:
                 await s.commit()
                 plan_id = plan.id
 
+            wjw = LEAD.__class__(kind="department", client_id="bench-wjw", department="wjw", roles=frozenset({"admin"}))
+            secrets = {LEAD.department: os.urandom(32), "wjw": os.urandom(32)}
+            async with db.sessionmaker() as s:  # the partner hands in its secret commitment first (not counted)
+                await plans_service.hand_in_commitment(PlansRepository(s), wjw, plan_id, SecretCommitmentIn(
+                    secret_commitment=secret_commitment(secrets["wjw"])))
+                await s.commit()
+
             async def commit():
+                # The reveals come after the commit and before the beacon: leave the commit time enough.
+                ahead = timedelta(seconds=5 + args.n / 60_000)
+                beacon = BeaconIn(source="bench beacon", published_at=datetime.now(UTC) + ahead)
                 async with db.sessionmaker() as s:
-                    p = await plans_service.commit_plan(PlansRepository(s), DirectoryRepository(s), LEAD, plan_id)
+                    p = await plans_service.commit_plan(PlansRepository(s), DirectoryRepository(s), LEAD, plan_id,
+                                                        CommitIn(secret_commitment=secret_commitment(
+                                                            secrets[LEAD.department]), beacon=beacon))
                     await s.commit()
                     return p
 
             async def draw():
                 async with db.sessionmaker() as s:
-                    d = await plans_service.draw_plan(PlansRepository(s), DirectoryRepository(s), LEAD, plan_id)
+                    d = await plans_service.draw_plan(PlansRepository(s), DirectoryRepository(s), LEAD, plan_id,
+                                                      DrawIn(beacon_value="bench"))
                     await s.commit()
                     return d
 
             committed, t_commit = await _timed("commit (freeze population, root, strata, event)", commit)
+            for who in (LEAD, wjw):  # the reveals and the wait for the beacon are not counted
+                async with db.sessionmaker() as s:
+                    await plans_service.reveal_secret(PlansRepository(s), who, plan_id,
+                                                      RevealIn(secret=secrets[who.department].hex()))
+                    await s.commit()
+            due = seeding.beacon_time(committed.seed_inputs["beacon"])
+            await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.05)
             drawn, t_draw = await _timed("draw (load, strata, assign, persist, event)", draw, args.profile)
             async with db.sessionmaker() as s:
                 tasks = (await s.execute(select(func.count()).select_from(Task))).scalar_one()

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import asyncio
+import hashlib
+import os
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 
 from services.inspection.directory import service as directory
 from services.inspection.directory.repository import DirectoryRepository
 from services.inspection.directory.service import today
-from shared.contracts.credit import GradeChanged, ListEntered, SubjectRegistered
+from shared.contracts.credit import (
+    GradeChanged,
+    ListEntered,
+    RiskAlerted,
+    SubjectRegistered,
+)
 from shared.identifiers import uscc_check_character
 from shared.ids import new_id
 
@@ -36,6 +45,10 @@ async def seed_objects(app, specs: list[dict]) -> list[str]:
                 await directory.apply_list_entry(repo, ListEntered(
                     entry_id=new_id(), uscc=code, subject_name="x", list_kind="red", reason="honest",
                     basis="rules", department="scjgj", entered_on=date(2026, 1, 1)))
+            if s.get("risk"):
+                await directory.apply_risk(repo, RiskAlerted(
+                    alert_id=new_id(), uscc=code, subject_name="x", score=70.0, level=s["risk"], reasons=["test"],
+                    model_version="t", as_of=date(2026, 1, 1)))
             codes.append(code)
         await session.commit()
     return codes
@@ -70,13 +83,56 @@ async def make_plan(c, authority, item_ids: list[str], *, dept: str = "scjgj", *
     return r.json()
 
 
-async def commit_and_draw(c, authority, plan_id: str, *, dept: str = "scjgj") -> dict:
-    h = authority.headers(dept, "admin")
-    r = await c.post(f"/plans/{plan_id}/commit", headers=h)
+BEACON_DELAY = 1.0  # seconds between the commit and the beacon's publication in tests (reveals come between)
+
+
+def new_secret() -> tuple[str, str]:
+    """A department's secret (hex) and its commitment."""
+    secret = os.urandom(32)
+    return secret.hex(), hashlib.sha256(secret).hexdigest()
+
+
+async def commit(c, authority, plan_id: str, *, dept: str = "scjgj", partners: Sequence[str] = (),
+                 delay: float = BEACON_DELAY) -> dict[str, str]:
+    """Every department hands in a secret commitment, the lead commits naming a beacon ``delay`` s ahead.
+    Returns the secrets by department."""
+    secrets = {}
+    for d in [dept, *partners]:
+        secret, commitment = new_secret()
+        secrets[d] = secret
+        if d != dept:
+            r = await c.post(f"/plans/{plan_id}/secret-commitment", json={"secret_commitment": commitment},
+                             headers=authority.headers(d, "admin"))
+            assert r.status_code == 200, r.text
+    published_at = datetime.now(UTC) + timedelta(seconds=delay)
+    body = {"secret_commitment": hashlib.sha256(bytes.fromhex(secrets[dept])).hexdigest(),
+            "beacon": {"source": "test beacon", "published_at": published_at.isoformat()}}
+    r = await c.post(f"/plans/{plan_id}/commit", json=body, headers=authority.headers(dept, "admin"))
     assert r.status_code == 200, r.text
-    r = await c.post(f"/plans/{plan_id}/draw", headers=h)
+    return secrets
+
+
+async def reveal_all(c, authority, plan_id: str, secrets: dict[str, str]) -> None:
+    for d, secret in secrets.items():
+        r = await c.post(f"/plans/{plan_id}/reveal", json={"secret": secret}, headers=authority.headers(d, "admin"))
+        assert r.status_code == 200, r.text
+
+
+async def draw(c, authority, plan_id: str, *, dept: str = "scjgj", beacon_value: str = "4 7 1") -> dict:
+    """The draw once the beacon is due (waits for it)."""
+    r = await c.get(f"/public/plans/{plan_id}")
+    due = datetime.fromisoformat(r.json()["beacon"]["published_at"])
+    await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.01)
+    r = await c.post(f"/plans/{plan_id}/draw", json={"beacon_value": beacon_value},
+                     headers=authority.headers(dept, "admin"))
     assert r.status_code == 200, r.text
     return r.json()
+
+
+async def commit_and_draw(c, authority, plan_id: str, *, dept: str = "scjgj", partners: Sequence[str] = ()) -> dict:
+    secrets = await commit(c, authority, plan_id, dept=dept, partners=partners)
+    await reveal_all(c, authority, plan_id, secrets)
+    return await draw(c, authority, plan_id, dept=dept)
 
 
 async def published_record(c, plan_id: str) -> dict:

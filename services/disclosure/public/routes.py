@@ -17,6 +17,7 @@ from services.disclosure.deps import (
 from services.disclosure.models import Publication
 from services.disclosure.public import service as public_service
 from services.disclosure.public.schemas import (
+    DrawEvidenceOut,
     DrawOut,
     GradeView,
     PublicRecord,
@@ -27,7 +28,7 @@ from services.disclosure.publications.repository import SearchFilters
 from services.disclosure.rules.publicity import RecordType
 from shared.app import problem_responses
 from shared.errors import Unprocessable
-from shared.web import Cursor, SnapshotSessionDep
+from shared.web import Cursor, SessionDep, SnapshotSessionDep
 
 router = APIRouter(tags=["public records"])
 
@@ -116,3 +117,21 @@ async def get_public_draw(
         draw=to_public(view.draw) if view.draw else None, seed=view.seed,
         seed_matches_commitment=view.seed_matches_commitment, population_root_matches_plan=view.root_matches_plan,
         selected=view.selected))
+
+
+@router.get("/public/draws/{plan_id}/evidence", response_model=DrawEvidenceOut, summary="The log's evidence for a draw",
+            description="Everything `supervision verify-draw` needs from the signed log to check a draw from public "
+                        "data alone: the plan's and the draw's publications with their log entries, the latest "
+                        "signed tree head, an inclusion proof of each entry in it and the signing key. With `since` "
+                        "(the size of a tree head you saved earlier) also the consistency proof from that head to "
+                        "this one. Save the answer to verify offline: `supervision verify-draw PLAN --file "
+                        "record.json --evidence evidence.json --key key.json`.",
+            responses=problem_responses(404, 422))
+async def get_draw_evidence(
+    request: Request, session: SessionDep, clock: ClockDep,
+    plan_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,120}$")],
+    since: Annotated[int | None, Query(ge=0, le=2**53 - 1, description="size of a tree head saved earlier")] = None,
+) -> Response:
+    evidence = await public_service.draw_evidence(session, plan_id, today=clock.today(), now=clock.now(), since=since)
+    await session.commit()
+    return cached_json(request, DrawEvidenceOut(**evidence), max_age=0)

@@ -67,3 +67,23 @@ class DrawOut(BaseModel):
     seed_matches_commitment: bool | None = Field(None, description="SHA-256(seed) equals the pre-draw commitment")
     population_root_matches_plan: bool | None = None
     selected: list[str] = Field(default_factory=list, examples=[[_USCC]])
+
+
+class LoggedPublication(BaseModel):
+    publication_id: str
+    index: int = Field(description="its 'publish' entry in the log")
+    entry: str = Field(description="the leaf data; its record_hash is the hash of `content`")
+    content: dict[str, Any]
+    audit_path: list[str] = Field(description="RFC 6962 inclusion proof of the entry in `tree_head`")
+
+
+class DrawEvidenceOut(BaseModel):
+    """The signed log's evidence for one draw (see `supervision verify-draw`)."""
+
+    format: str = Field(examples=["draw-evidence/1"])
+    plan_id: str = Field(examples=[_ID])
+    key: dict[str, str] = Field(description="key_id and public_key_pem of the tree-head signing key")
+    tree_head: dict[str, Any] = Field(description="the latest signed tree head")
+    plan: LoggedPublication
+    draw: LoggedPublication | None = None
+    consistency: dict[str, Any] | None = Field(None, description="consistency proof from `since` to the head")

@@ -173,6 +173,14 @@ class SubjectRepository:
     async def get(self, uscc: str) -> Subject | None:
         return await self.session.get(Subject, uscc)
 
+    async def names_of(self, usccs: Sequence[str]) -> dict[str, str]:
+        """Registered names of these subjects (those known), for the draw page."""
+        out: dict[str, str] = {}
+        for i in range(0, len(usccs), 1000):
+            q = select(Subject.uscc, Subject.name).where(Subject.uscc.in_(usccs[i : i + 1000]), Subject.name.is_not(None))
+            out.update((u, n) for u, n in await self.session.execute(q))
+        return out
+
     async def upsert(self, uscc: str, **values: Any) -> None:
         ins = pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
         values = {k: v for k, v in values.items() if v is not None}

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from services.disclosure.deps import ClockDep
+from services.disclosure.deps import ClockDep, base_url
 from services.disclosure.efficiency import service as efficiency_service
 from services.disclosure.efficiency.service import month_of
 from services.disclosure.public import service as public_service
@@ -108,6 +108,11 @@ async def site_record(request: Request, session: SnapshotSessionDep, clock: Cloc
     return _render(request, "record.html", pub=pub)
 
 
+@router.get("/site/draws/protocol")
+async def site_draw_protocol(request: Request) -> HTMLResponse:
+    return _render(request, "draw_protocol.html")
+
+
 @router.get("/site/draws/{plan_id}")
 async def site_draw(request: Request, session: SnapshotSessionDep, clock: ClockDep, plan_id: str) -> HTMLResponse:
     try:
@@ -115,7 +120,7 @@ async def site_draw(request: Request, session: SnapshotSessionDep, clock: ClockD
     except DomainError as exc:
         return _error(request, exc)
     verify_url = request.app.state.settings.draw_verify_url.format(plan_id=plan_id)
-    return _render(request, "draw.html", view=view, plan_id=plan_id, verify_url=verify_url)
+    return _render(request, "draw.html", view=view, plan_id=plan_id[:120], verify_url=verify_url, base=base_url(request))
 
 
 @router.get("/site/efficiency")

@@ -29,6 +29,7 @@ from services.inspection.rules.assignment import (
 )
 from services.inspection.rules.draw import (
     DrawResult,
+    StratumKey,
     lowest_of,
     score_bound,
     scores_below,
@@ -76,47 +77,49 @@ class FrozenStratum:
 
     grade: str | None
     red_list: bool
+    risk_level: str | None
     codes: list[bytes]
     districts: list[str | None]
     district_index: str  # fixed-width hex per member, indexing `districts`
 
     @property
-    def key(self) -> tuple[str | None, bool]:
-        return self.grade, self.red_list
+    def key(self) -> StratumKey:
+        return self.grade, self.red_list, self.risk_level
 
 
-def group_population(rows: Iterable[Any]) -> list[FrozenStratum]:
-    """Strata of a population given as (uscc, grade, red_list, district) rows in USCC order.
+def group_population(rows: Iterable[Any], risk_key: Callable[[str | None], str | None]) -> list[FrozenStratum]:
+    """Strata of a population given as (uscc, grade, red_list, district, risk level) rows in USCC order.
 
-    Grades outside A-D count as ungraded, as in the draw rules."""
-    members: dict[tuple[str | None, bool], tuple[list[str], list[str | None]]] = {}
+    Grades outside A-D count as ungraded, and ``risk_key`` (the ratio table's) says which risk levels
+    form strata of their own, as in the draw rules."""
+    members: dict[StratumKey, tuple[list[str], list[str | None]]] = {}
     graded = frozenset(GRADES)
-    for uscc, grade, red, district in rows:
-        key = (grade if grade in graded else None, bool(red))
+    for uscc, grade, red, district, risk in rows:
+        key = (grade if grade in graded else None, bool(red), risk_key(risk))
         bucket = members.get(key)
         if bucket is None:
             bucket = members[key] = ([], [])
         bucket[0].append(uscc)
         bucket[1].append(district)
     out = []
-    for (grade, red), (codes, districts) in members.items():
+    for (grade, red, risk), (codes, districts) in members.items():
         names = sorted(set(districts), key=lambda d: (d is None, d or ""))
         width = len(f"{max(len(names) - 1, 0):x}")
         position = {d: f"{i:0{width}x}" for i, d in enumerate(names)}
-        out.append(FrozenStratum(grade, red, "\n".join(codes).encode("ascii").split(b"\n"), names,
+        out.append(FrozenStratum(grade, red, risk, "\n".join(codes).encode("ascii").split(b"\n"), names,
                                  "".join(map(position.__getitem__, districts))))
     return out
 
 
 def stratum_rows(plan_id: str, strata: Sequence[FrozenStratum]) -> list[PopulationStratum]:
-    return [PopulationStratum(plan_id=plan_id, name=stratum_name(s.grade, s.red_list), grade=s.grade,
-                              red_list=s.red_list, member_count=len(s.codes), usccs=b"\n".join(s.codes).decode("ascii"),
+    return [PopulationStratum(plan_id=plan_id, name=stratum_name(*s.key), grade=s.grade,
+                              red_list=s.red_list, risk_level=s.risk_level, member_count=len(s.codes), usccs=b"\n".join(s.codes).decode("ascii"),
                               districts=s.districts, district_index=s.district_index)
             for s in strata]
 
 
 def from_stratum_rows(rows: Sequence[Any]) -> list[FrozenStratum]:
-    return [FrozenStratum(r.grade, bool(r.red_list), r.usccs.encode("ascii").split(b"\n") if r.member_count else [],
+    return [FrozenStratum(r.grade, bool(r.red_list), r.risk_level, r.usccs.encode("ascii").split(b"\n") if r.member_count else [],
                           list(r.districts), r.district_index) for r in rows]
 
 
@@ -139,7 +142,7 @@ def drawn_subjects(result: DrawResult, strata: Sequence[FrozenStratum],
     by_key = {s.key: s for s in strata}
     out: list[DrawnMember] = []
     for st, where in zip(result.strata, positions):
-        frozen = by_key[(st.grade, st.red_list)]
+        frozen = by_key[(st.grade, st.red_list, st.risk_level)]
         index, names = frozen.district_index, frozen.districts
         width = len(index) // len(frozen.codes)
         grade, red = st.grade, st.red_list

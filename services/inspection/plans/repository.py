@@ -45,6 +45,7 @@ class PopulationRow(NamedTuple):
     grade: str | None
     red_list: bool
     district: str | None
+    risk_level: str | None
 
 
 class PlansRepository:
@@ -82,23 +83,22 @@ class PlansRepository:
         """Copy the eligible objects into the plan's population in one INSERT ... SELECT."""
         src = select(
             literal(plan_id), InspectionObject.uscc, InspectionObject.grade, InspectionObject.red_list,
-            InspectionObject.district,
+            InspectionObject.district, InspectionObject.risk_level,
         ).where(condition)
-        await self.session.execute(
-            insert(PopulationMember).from_select(["plan_id", "uscc", "grade", "red_list", "district"], src)
-        )
+        await self.session.execute(insert(PopulationMember).from_select(
+            ["plan_id", "uscc", "grade", "red_list", "district", "risk_level"], src))
 
     async def population(self, plan_id: str) -> list[PopulationRow]:
         """The frozen population ordered by USCC: the draw's input."""
         q = (select(PopulationMember.uscc, PopulationMember.grade, PopulationMember.red_list,
-                    PopulationMember.district)
+                    PopulationMember.district, PopulationMember.risk_level)
              .where(PopulationMember.plan_id == plan_id).order_by(PopulationMember.uscc))
         make = PopulationRow._make
         return [make(r) for r in await self.session.execute(q)]
 
     async def population_page(self, plan_id: str, *, after: str, limit: int) -> list[Any]:
         q = (select(PopulationMember.uscc, PopulationMember.grade, PopulationMember.red_list,
-                    PopulationMember.district)
+                    PopulationMember.district, PopulationMember.risk_level)
              .where(PopulationMember.plan_id == plan_id, PopulationMember.uscc > after)
              .order_by(PopulationMember.uscc).limit(limit + 1))
         return list((await self.session.execute(q)).all())

@@ -16,6 +16,8 @@ from services.inspection.plans import service as svc
 from services.inspection.plans.repository import PlansRepository
 from services.inspection.plans.schemas import (
     DRAW_RECORD_EXAMPLE,
+    CommitIn,
+    DrawIn,
     DrawSummary,
     PlanIn,
     PlanOut,
@@ -23,6 +25,9 @@ from services.inspection.plans.schemas import (
     PopulationEntry,
     PopulationPage,
     PublicPlanOut,
+    RevealIn,
+    SecretCommitmentIn,
+    SeedInputsOut,
     Unassigned,
     VerificationOut,
 )
@@ -89,24 +94,57 @@ async def get_plan(response: Response, session: SnapshotSessionDep, principal: P
     return with_etag(response, plan_out(plan, draw))
 
 
+@router.post("/plans/{plan_id}/secret-commitment", response_model=SeedInputsOut, tags=["plans"],
+             responses=problem_responses(401, 403, 404, 409, 422),
+             summary="Hand in the department's secret commitment (before the commit)",
+             description="Each department of the plan (the lead and every partner) picks its own random secret of "
+                         "16-64 bytes, keeps it, and hands in only its SHA-256. The draw's seed combines every "
+                         "department's secret with a public beacon, so no single party chooses the outcome "
+                         "(see the public page /site/draws/protocol).")
+async def hand_in_commitment(session: SessionDep, principal: PrincipalDep, plan_id: Annotated[str, PlanId],
+                             body: SecretCommitmentIn) -> SeedInputsOut:
+    plan = await svc.hand_in_commitment(PlansRepository(session), principal, plan_id, body)
+    await session.commit()
+    return SeedInputsOut(**svc.seed_inputs_view(plan))
+
+
 @router.post("/plans/{plan_id}/commit", response_model=PlanOut, tags=["plans"],
              responses=problem_responses(401, 403, 404, 409, 422),
-             summary="Freeze the population and publish the seed commitment",
-             description="Generates the secret seed (stored, not returned), publishes its SHA-256 and the Merkle "
-                         "root over the sorted eligible USCCs (emits sup.inspection.plan.published).")
-async def commit_plan(session: SessionDep, principal: PrincipalDep, plan_id: Annotated[str, PlanId]) -> PlanOut:
-    plan = await svc.commit_plan(PlansRepository(session), DirectoryRepository(session), principal, plan_id)
+             summary="Freeze the population and publish the plan commitment",
+             description="Lead department only. Needs every department's secret commitment (the lead's may come in "
+                         "this body) and names the public beacon (source and publication time, after now). "
+                         "Publishes the Merkle root over the sorted eligible USCCs and the SHA-256 of the "
+                         "commitment document (emits sup.inspection.plan.published; the disclosure log records it).")
+async def commit_plan(session: SessionDep, principal: PrincipalDep, plan_id: Annotated[str, PlanId],
+                      body: CommitIn) -> PlanOut:
+    plan = await svc.commit_plan(PlansRepository(session), DirectoryRepository(session), principal, plan_id, body)
     await session.commit()
     return plan_out(plan)
 
 
+@router.post("/plans/{plan_id}/reveal", response_model=SeedInputsOut, tags=["plans"],
+             responses=problem_responses(401, 403, 404, 409, 422),
+             summary="Reveal the department's secret (after the commit, before the beacon)",
+             description="Each department reveals the secret whose SHA-256 it handed in. Refused (409) once the "
+                         "beacon's publication time has come: from then on whoever has not revealed could compute "
+                         "the outcome first.")
+async def reveal_secret(session: SessionDep, principal: PrincipalDep, plan_id: Annotated[str, PlanId],
+                        body: RevealIn) -> SeedInputsOut:
+    plan = await svc.reveal_secret(PlansRepository(session), principal, plan_id, body)
+    await session.commit()
+    return SeedInputsOut(**svc.seed_inputs_view(plan))
+
+
 @router.post("/plans/{plan_id}/draw", response_model=DrawSummary, tags=["plans"],
              responses=problem_responses(401, 403, 404, 409, 422), summary="Run the draw (once)",
-             description="Reveals the seed, draws per (grade, red-list) stratum, assigns inspectors (two per object, "
-                         "recusal, not the previous ones), stores the published record and emits "
-                         "sup.inspection.draw.completed. A second draw is a 409.")
-async def draw_plan(session: SessionDep, principal: PrincipalDep, plan_id: Annotated[str, PlanId]) -> DrawSummary:
-    draw = await svc.draw_plan(PlansRepository(session), DirectoryRepository(session), principal, plan_id)
+             description="Lead department only, once the beacon is published and every department has revealed "
+                         "its secret (409 naming who is missing otherwise). The lead enters the beacon value; the "
+                         "seed is derived from the secrets and the value; draws per (grade, red-list) stratum, "
+                         "assigns inspectors (two per object, recusal, not the previous ones), stores the published "
+                         "record and emits sup.inspection.draw.completed. A second draw is a 409.")
+async def draw_plan(session: SessionDep, principal: PrincipalDep, plan_id: Annotated[str, PlanId],
+                    body: DrawIn) -> DrawSummary:
+    draw = await svc.draw_plan(PlansRepository(session), DirectoryRepository(session), principal, plan_id, body)
     await session.commit()
     r = draw.record
     return DrawSummary(plan_id=draw.plan_id, drawn_on=draw.drawn_on, selected_count=draw.selected_count,
@@ -126,7 +164,8 @@ async def get_public_plan(response: Response, session: SessionDep, plan_id: Anno
         id=p.id, name=p.name, departments=p.departments, item_codes=p.item_codes, scope=p.scope or {},
         period_start=p.period_start, period_end=p.period_end, ratio_version=p.ratio_version, ratios=p.ratios,
         status=p.status, seed_commitment=p.seed_commitment, population_root=p.population_root,
-        population_count=p.population_count, committed_at=p.committed_at, drawn_at=p.drawn_at))
+        population_count=p.population_count, committed_at=p.committed_at, drawn_at=p.drawn_at,
+        beacon=(p.seed_inputs or {}).get("beacon"), commitment=(p.seed_inputs or {}).get("document")))
 
 
 @public_router.get("/plans/{plan_id}/population", response_model=PopulationPage, tags=["public"],

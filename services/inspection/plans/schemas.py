@@ -15,6 +15,7 @@ from services.inspection.directory.schemas import (
     SubjectType,
     Tag,
 )
+from shared.contracts.dates import LegalDate, Timestamp
 
 Ratio = Annotated[str, StringConstraints(pattern=r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$")]
 GradeKey = Literal["A", "B", "C", "D", "ungraded"]
@@ -36,7 +37,7 @@ class PlanIn(Strict):
         default_factory=list, max_length=15,
         description="Joint plan: partner departments whose items are included; each object is visited once")
     scope: Scope = Field(default_factory=Scope)
-    period_start: date
+    period_start: LegalDate
     period_end: date
     ratio_overrides: dict[GradeKey, Ratio] = Field(
         default_factory=dict, description="Per-grade ratios replacing the configured table's (recorded)",
@@ -78,8 +79,8 @@ class PlanOut(BaseModel):
     seed_commitment: str | None
     population_root: str | None
     population_count: int | None
-    committed_at: datetime | None
-    drawn_at: datetime | None
+    committed_at: Timestamp | None
+    drawn_at: Timestamp | None
     selected_count: int | None = None
     unassigned: list[Unassigned] = Field(default_factory=list,
                                          description="Objects lacking inspectors, with the reason (department view)")
@@ -120,8 +121,12 @@ class PublicPlanOut(BaseModel):
     seed_commitment: str | None
     population_root: str | None
     population_count: int | None
-    committed_at: datetime | None
-    drawn_at: datetime | None
+    committed_at: Timestamp | None
+    drawn_at: Timestamp | None
+    beacon: dict[str, str] | None = Field(None, description="The public beacon the seed waits for: source and "
+                                                            "publication time")
+    commitment: dict[str, Any] | None = Field(None, description="The commitment document whose SHA-256 is "
+                                                                "seed_commitment (secret commitments, never secrets)")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "01936a90-0000-7000-8000-000000000001", "name": "2026 Q2 catering food safety random inspection",
@@ -151,7 +156,7 @@ class DrawSummary(BaseModel):
     drawn_on: date
     selected_count: int
     unassigned: list[Unassigned]
-    seed: str = Field(description="The revealed seed (hex); its SHA-256 is the published commitment")
+    seed: str = Field(description="The seed derived from every revealed secret and the beacon value (hex)")
     seed_commitment: str
     population_root: str
 
@@ -183,3 +188,49 @@ DRAW_RECORD_EXAMPLE = {
     "assignment": {"recusal": {"checked": True}, "excluded": {}, "assigned": {"91310000MA1FL4QT5X": ["i1", "i2"]},
                    "unassigned": {}},
 }
+
+
+Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class SecretCommitmentIn(Strict):
+    secret_commitment: Hex64 = Field(description="SHA-256 (lowercase hex) of the department's own random secret of "
+                                                 "16-64 bytes; the secret itself stays with the department until "
+                                                 "it reveals it", examples=["5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"])
+
+
+class BeaconIn(Strict):
+    source: ShortText = Field(description="Who publishes the beacon value, precisely enough for anyone to look it "
+                                          "up", examples=["China Welfare Lottery 3D, draw of 2026-04-01"])
+    published_at: datetime = Field(description="When the value is published (with its time zone); must be after "
+                                               "the commit", examples=["2026-04-01T13:15:00Z"])
+
+
+class CommitIn(Strict):
+    secret_commitment: Hex64 | None = Field(None, description="The lead department's secret commitment (unless "
+                                                              "handed in before through /secret-commitment)")
+    beacon: BeaconIn
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "secret_commitment": "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        "beacon": {"source": "China Welfare Lottery 3D, draw of 2026-04-01", "published_at": "2026-04-01T13:15:00Z"}}]})
+
+
+class RevealIn(Strict):
+    secret: Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{2}){16,64}$")] = Field(
+        description="The department's secret (hex), revealed after the commit and before the beacon is published",
+        examples=["00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"])
+
+
+class DrawIn(Strict):
+    beacon_value: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The beacon value exactly as its source published it", examples=["4 7 1"])
+
+
+class SeedInputsOut(BaseModel):
+    """Who has handed in and revealed their secret (never the secrets before the draw)."""
+
+    committed: list[str]
+    revealed: list[str]
+    waiting_for: list[str] = Field(description="departments whose commitment (draft) or reveal (committed) is missing")
+    beacon: dict[str, str] | None = None

@@ -23,9 +23,16 @@ from services.inspection.history.service import history_entry
 from services.inspection.models import Draw, InspectionItem, Plan, PlanDepartment
 from services.inspection.plans import draw as drawing
 from services.inspection.plans.repository import PlansRepository
-from services.inspection.plans.schemas import PlanIn
+from services.inspection.plans.schemas import (
+    CommitIn,
+    DrawIn,
+    PlanIn,
+    RevealIn,
+    SecretCommitmentIn,
+)
+from services.inspection.rules import seed as seeding
 from services.inspection.rules.assignment import Inspector
-from services.inspection.rules.draw import draw_strata, population_root, seed_commitment
+from services.inspection.rules.draw import draw_strata, population_root
 from services.inspection.rules.ratios import (
     GRADES,
     UNGRADED,
@@ -36,6 +43,7 @@ from services.inspection.rules.ratios import (
 )
 from services.inspection.rules.verify import (
     Verification,
+    table_json,
     to_published_record,
     verify_draw,
 )
@@ -106,6 +114,7 @@ async def create_plan(plans: PlansRepository, lists: DirectoryRepository, princi
 def effective_ratios(table: RatioTable) -> dict[str, str]:
     out = {g: str(table.ratio_for(g)) for g in (*GRADES, UNGRADED)}
     out["red_list_multiplier"] = str(table.red_list_multiplier)
+    out.update({f"risk_{level}": str(f) for level, f in table.risk_factors.items()})
     return out
 
 
@@ -166,17 +175,95 @@ def _eligibility(plan: Plan, items: list[InspectionItem]) -> tuple[list[str] | N
     return types, industries
 
 
-async def commit_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Plan:
-    """Freeze the population, publish its Merkle root and the seed commitment (the seed stays secret)."""
+async def _member_plan(plans: PlansRepository, principal: Principal, plan_id: str) -> tuple[Plan, str]:
+    """The plan, for update, and the acting department, which must be one of the plan's."""
+    dept = acting_department(principal, *SETUP_ROLES)
+    plan = await plans.plan(plan_id, for_update=True)
+    if plan is None:
+        raise NotFound(f"no plan {plan_id}")
+    if dept not in plan.departments:
+        raise Forbidden(f"plan {plan_id} belongs to {', '.join(plan.departments)}")
+    return plan, dept
+
+
+def _inputs(plan: Plan) -> dict[str, Any]:
+    return dict(plan.seed_inputs or {"commitments": {}, "secrets": {}, "revealed_at": {}})
+
+
+def seed_inputs_view(plan: Plan) -> dict[str, Any]:
+    inputs = _inputs(plan)
+    committed, revealed = sorted(inputs["commitments"]), sorted(inputs["secrets"])
+    waiting = [d for d in plan.departments if d not in (revealed if plan.status != "draft" else committed)]
+    return {"committed": committed, "revealed": revealed, "waiting_for": [] if plan.status == "drawn" else waiting,
+            "beacon": inputs.get("beacon")}
+
+
+async def hand_in_commitment(plans: PlansRepository, principal: Principal, plan_id: str,
+                             body: SecretCommitmentIn) -> Plan:
+    """A department of the plan hands in SHA-256 of its own secret (before the commit only)."""
+    plan, dept = await _member_plan(plans, principal, plan_id)
+    if plan.status != "draft":
+        raise InvalidState("secret commitments are handed in before the commit", current_state=plan.status,
+                           allowed=["draft"])
+    inputs = _inputs(plan)
+    inputs["commitments"] = {**inputs["commitments"], dept: body.secret_commitment}
+    plan.seed_inputs, plan.version = inputs, plan.version + 1
+    await plans.add(history_entry("secret_committed", plan_id=plan.id, actor=principal.client_id, department=dept,
+                                  secret_commitment=body.secret_commitment))
+    return plan
+
+
+async def reveal_secret(plans: PlansRepository, principal: Principal, plan_id: str, body: RevealIn) -> Plan:
+    """A department reveals its secret: after the commit, before the beacon is published (rules/seed.py)."""
+    plan, dept = await _member_plan(plans, principal, plan_id)
+    if plan.status != "committed":
+        raise InvalidState("secrets are revealed between the commit and the draw", current_state=plan.status,
+                           allowed=["committed"])
+    inputs = _inputs(plan)
+    at = now()
+    if at >= seeding.beacon_time(inputs["beacon"]):
+        raise Conflict(f"the beacon was due at {inputs['beacon']['published_at']}: a secret revealed now could be "
+                       "withheld by whoever sees the outcome first (rule draw.reveal.before_beacon)",
+                       rule="draw.reveal.before_beacon")
+    secret = bytes.fromhex(body.secret)
+    if seeding.secret_commitment(secret) != inputs["commitments"].get(dept):
+        raise Unprocessable.field("body.secret", "draw.secret.commitment",
+                                  f"SHA-256 of this secret is not the commitment {dept} handed in")
+    inputs["secrets"] = {**inputs["secrets"], dept: body.secret}
+    inputs["revealed_at"] = {**inputs["revealed_at"], dept: at.isoformat()}
+    plan.seed_inputs, plan.version = inputs, plan.version + 1
+    await plans.add(history_entry("secret_revealed", plan_id=plan.id, actor=principal.client_id, department=dept))
+    return plan
+
+
+async def commit_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str,
+                      body: CommitIn) -> Plan:
+    """Freeze the population and publish the plan commitment: its Merkle root, every department's secret
+    commitment and the beacon named (rules/seed.py). No secret is known to the service yet."""
     with drawing.cycle_collection_paused():
-        return await _commit_plan(plans, lists, principal, plan_id)
+        return await _commit_plan(plans, lists, principal, plan_id, body)
 
 
-async def _commit_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Plan:
+async def _commit_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str,
+                       body: CommitIn) -> Plan:
     plan = await _lead_plan(plans, principal, plan_id)
     if plan.status != "draft":
         raise InvalidState(f"plan is {plan.status}; only a draft plan is committed", current_state=plan.status,
                            allowed=["draft"])
+    inputs = _inputs(plan)
+    if body.secret_commitment is not None:
+        inputs["commitments"] = {**inputs["commitments"], plan.lead_department: body.secret_commitment}
+    missing = [d for d in plan.departments if d not in inputs["commitments"]]
+    if missing:
+        raise Conflict(f"no secret commitment yet from {', '.join(missing)}: every department of the plan hands "
+                       "one in before the commit (rule draw.seed.every_department)", waiting_for=missing,
+                       rule="draw.seed.every_department")
+    if body.beacon.published_at.tzinfo is None:
+        raise Unprocessable.field("body.beacon.published_at", "draw.beacon.timezone", "give the time zone")
+    if body.beacon.published_at <= now():
+        raise Unprocessable.field("body.beacon.published_at", "draw.beacon.future",
+                                  "the beacon must be published after the commit, so nobody knows it now")
+    inputs["beacon"] = seeding.beacon_name(body.beacon.source, body.beacon.published_at)
     types, industries = _eligibility(plan, await lists.items_by_ids(plan.item_ids))
     if types == [] or industries == []:
         raise Unprocessable.field("body.scope", "plan.population.empty",
@@ -185,11 +272,19 @@ async def _commit_plan(plans: PlansRepository, lists: DirectoryRepository, princ
     members = await plans.population(plan.id)
     if not members:
         raise Unprocessable.field("body.scope", "plan.population.empty", "no active inspection object is in scope")
-    seed = os.urandom(32)
-    plan.seed_hex, plan.seed_commitment = seed.hex(), seed_commitment(seed)
     plan.population_root, plan.population_count = population_root([m.uscc for m in members]), len(members)
+    inputs["document"] = seeding.commitment_document(
+        plan_id=plan.id, departments=plan.departments, secret_commitments=inputs["commitments"],
+        beacon=inputs["beacon"], population_root=plan.population_root, population_count=plan.population_count,
+        ratio_table=table_json(plan_table(plan)), full_coverage=plan.full_coverage,
+        publicity_check=plan.publicity_check)
+    plan.seed_inputs, plan.seed_commitment = inputs, seeding.commitment_digest(inputs["document"])
     # The same frozen population once more, per stratum: what the draw reads (see PopulationStratum).
-    await plans.add_all(drawing.stratum_rows(plan.id, drawing.group_population(members)))
+    try:
+        strata = drawing.group_population(members, plan_table(plan).risk_key)
+    except ValueError as exc:  # an object's risk level the ratio table does not know
+        raise Conflict(f"the population cannot be stratified: {exc}", rule="plan.population.risk_level") from None
+    await plans.add_all(drawing.stratum_rows(plan.id, strata))
     del members
     plan.status, plan.committed_at, plan.version = "committed", now(), plan.version + 1
     await plans.add(history_entry("committed", plan_id=plan.id, actor=principal.client_id,
@@ -200,28 +295,51 @@ async def _commit_plan(plans: PlansRepository, lists: DirectoryRepository, princ
         scope=plan.scope or {}, period_start=plan.period_start, period_end=plan.period_end,
         ratios={k: float(v) for k, v in plan.ratios.items()}, ratio_version=plan.ratio_version,
         seed_commitment=plan.seed_commitment, population_root=plan.population_root,
-        population_size=plan.population_count, joint=len(plan.departments) > 1,
+        population_size=plan.population_count, joint=len(plan.departments) > 1, commitment=inputs["document"],
     ), subject=plan.id)
     return plan
 
 
-async def draw_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Draw:
-    """Reveal the seed, draw per stratum, assign inspectors, store and publish the record."""
+async def draw_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str,
+                    body: DrawIn) -> Draw:
+    """Derive the seed from every revealed secret and the beacon value, draw per stratum, assign
+    inspectors, store and publish the record."""
     with drawing.cycle_collection_paused():
-        return await _draw_plan(plans, lists, principal, plan_id)
+        return await _draw_plan(plans, lists, principal, plan_id, body)
 
 
-async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str) -> Draw:
+def _draw_seed(plan: Plan, beacon_value: str) -> tuple[bytes, dict[str, bytes]]:
+    inputs = _inputs(plan)
+    if "document" not in inputs:
+        raise Conflict("this plan was committed without the multi-party commitment; it cannot be drawn")
+    beacon_at = seeding.beacon_time(inputs["beacon"])
+    if now() < beacon_at:
+        raise Conflict(f"the beacon is published at {inputs['beacon']['published_at']}; the draw waits for it "
+                       "(rule draw.beacon.published)", rule="draw.beacon.published")
+    missing = [d for d in plan.departments if d not in inputs["secrets"]]
+    if missing:
+        raise Conflict(f"not drawable: no secret revealed by {', '.join(missing)} (rule draw.seed.every_department)",
+                       waiting_for=missing, rule="draw.seed.every_department")
+    secrets = {d: bytes.fromhex(inputs["secrets"][d]) for d in plan.departments}
+    try:
+        return seeding.derive_seed(inputs["document"], secrets, beacon_value), secrets
+    except ValueError as exc:
+        raise Unprocessable.field("body.beacon_value", "draw.seed", str(exc)) from None
+
+
+async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal, plan_id: str,
+                     body: DrawIn) -> Draw:
     plan = await _lead_plan(plans, principal, plan_id)
     if plan.status == "drawn" or await plans.draw(plan.id) is not None:
         raise Conflict("this plan was drawn already; a draw is never run twice", current_state="drawn")
     if plan.status != "committed":
         raise InvalidState("commit the plan (seed commitment and population root) before the draw",
                            current_state=plan.status, allowed=["committed"])
-    seed = bytes.fromhex(plan.seed_hex or "")
+    seed, secrets = _draw_seed(plan, body.beacon_value)
+    plan.seed_hex = seed.hex()
     strata = drawing.from_stratum_rows(await plans.population_strata(plan.id))
     if not strata:  # committed before the population was also stored per stratum
-        strata = drawing.group_population(await plans.population(plan.id))
+        strata = drawing.group_population(await plans.population(plan.id), plan_table(plan).risk_key)
     if sum(len(s.codes) for s in strata) != plan.population_count:
         raise Conflict("the frozen population no longer matches its published count; the draw is refused")
     ranker = drawing.TwoProcessRanker()
@@ -230,10 +348,14 @@ async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, princip
     result = await asyncio.to_thread(
         draw_strata, plan.id, seed, {s.key: s.codes for s in strata}, plan_table(plan),
         population_root=plan.population_root or "", population_count=plan.population_count or 0,
-        full_coverage=plan.full_coverage, publicity_check=plan.publicity_check, rank=ranker)
+        full_coverage=plan.full_coverage, publicity_check=plan.publicity_check, rank=ranker,
+        commitment=plan.seed_commitment or "")
+
+    names: dict[str, str] = {}
 
     async def assignment_inputs() -> tuple[list[Inspector], dict[str, list[str]]]:
         rows = await lists.inspectors_of(plan.departments)
+        names.update((r.id, r.name) for r in rows)
         return [inspector_rule(r) for r in rows], await plans.last_inspectors(result.selected)
 
     (inspectors, last), objects = await alongside(
@@ -244,6 +366,7 @@ async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, princip
         last_inspectors=last, required_qualifications=plan.required_qualifications)
     salt = os.urandom(32)
     at, drawn_on, actor = now(), today(), principal.client_id
+    inputs = _inputs(plan)
     # Each task row is also the stored history of that object's drawing and assignment (read back
     # as the steps "drawn" and "assigned" by GET /objects/{uscc}/history): no second row per object.
     # While the database stores and indexes them, the published record is put together: without
@@ -255,7 +378,9 @@ async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, princip
         lambda: to_published_record(
             result, seed, objects, assignment=assignment, inspectors=inspectors, departments=plan.departments,
             required_qualifications=plan.required_qualifications, last_inspectors=last, interest_salt=salt,
-            include_population=False))
+            include_population=False, commitment=inputs["document"], secrets=secrets, inspector_names=names,
+            beacon_value=body.beacon_value, drawn_at=at.isoformat()))
+    record["reveal"]["revealed_at"] = inputs["revealed_at"]
     record["plan"] = plan_summary(plan)
     draw = Draw(plan_id=plan.id, record=record, selected_count=len(objects),
                 unassigned=dict(assignment.unassigned), interest_salt_hex=salt.hex(),
@@ -295,7 +420,8 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
 
 def population_json(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     """Population entries in the published record's shape (the record lists them in USCC order)."""
-    return [{"uscc": r[0], "grade": r[1], "red_list": bool(r[2]), "district": r[3], "group_id": None} for r in rows]
+    return [{"uscc": r[0], "grade": r[1], "red_list": bool(r[2]), "district": r[3], "risk_level": r[4],
+             "group_id": None} for r in rows]
 
 
 def event_record(record: dict[str, Any], population: Sequence[Sequence[Any]] | None) -> dict[str, Any]:

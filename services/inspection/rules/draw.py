@@ -1,8 +1,9 @@
 """The publicly verifiable random draw of inspection objects ("double random, one public").
 
-Commit-reveal: before the draw the department publishes ``seed_commitment`` (SHA-256 of
-the secret seed) and ``population_root`` (RFC 6962 Merkle root over the sorted eligible
-USCCs). After the draw it publishes the seed; anyone can then recompute the selection.
+Commit-reveal: before the draw the plan's commitment (``rules/seed.py``: every department's
+secret commitment, the beacon named, and ``population_root``, the RFC 6962 Merkle root over the
+sorted eligible USCCs) is published and logged. The seed is derived from the revealed secrets and
+the beacon value; anyone can then recompute the selection.
 
 Selection score of a subject = BLAKE2b-64 keyed with the seed over ``plan_id|uscc``. Each
 subject's score depends only on its own code, so adding or removing other subjects never
@@ -22,6 +23,7 @@ from itertools import pairwise
 
 from services.inspection.rules.ratios import (
     GRADES,
+    RISK_LEVELS,
     UNGRADED,
     RatioTable,
     sample_size,
@@ -52,6 +54,7 @@ class Stratum:
     name: str
     grade: str | None
     red_list: bool
+    risk_level: str | None  # None: unrated, or the ratio table has no risk factors
     population: int
     ratio: Decimal
     k: int
@@ -74,11 +77,6 @@ class DrawResult:
     @property
     def selected(self) -> list[str]:
         return [u for s in self.strata for u in s.selected]
-
-
-def seed_commitment(seed: bytes) -> str:
-    """Published before the draw: SHA-256 of the seed, hex."""
-    return hashlib.sha256(seed).hexdigest()
 
 
 def _check_seed(seed: bytes) -> None:
@@ -113,14 +111,19 @@ def selection_score(seed: bytes, plan_id: str, uscc: str) -> bytes:
     return hashlib.blake2b(f"{plan_id}|{uscc}".encode(), key=seed, digest_size=8).digest()
 
 
-def stratum_name(grade: str | None, red_list: bool) -> str:
+def stratum_name(grade: str | None, red_list: bool, risk_level: str | None = None) -> str:
     base = grade if grade in GRADES else UNGRADED
-    return f"{base}/red-list" if red_list else base
+    base = f"{base}/red-list" if red_list else base
+    return f"{base}/risk-{risk_level}" if risk_level else base
 
 
-def _stratum_order(key: tuple[str | None, bool]) -> tuple[int, bool]:
-    grade, red = key
-    return (GRADES.index(grade) if grade in GRADES else len(GRADES), red)
+StratumKey = tuple[str | None, bool, str | None]  # (grade or None, red list, risk level or None)
+
+
+def _stratum_order(key: StratumKey) -> tuple[int, bool, int]:
+    grade, red, risk = key
+    return (GRADES.index(grade) if grade in GRADES else len(GRADES), red,
+            RISK_LEVELS.index(risk) + 1 if risk in RISK_LEVELS else 0)
 
 
 # A score bound leaving fewer than k members below it is astronomically unlikely this far above
@@ -210,8 +213,9 @@ def draw_inspection_objects(
     full_coverage: bool = False,
     publicity_check: bool = False,
     known_root: str | None = None,
+    commitment: str = "",
 ) -> DrawResult:
-    """Draw inspection objects per (grade, red-list) stratum.
+    """Draw inspection objects per (grade, red-list, risk) stratum (risk only where the table has factors).
 
     ``population`` is the plan's eligible pool (scope filtering happens before).
     ``full_coverage`` is for key items: everyone is inspected. ``publicity_check`` applies
@@ -222,10 +226,11 @@ def draw_inspection_objects(
     Verifiers never pass it: they recompute the root.
     """
     _check_seed(seed)
-    groups: dict[tuple[str | None, bool], list[bytes]] = {}
+    groups: dict[StratumKey, list[bytes]] = {}
+    risk_key = ratios.risk_key
     for s in population:
         g = s.grade if s.grade in GRADES else None
-        key = (g, bool(s.red_list))
+        key = (g, bool(s.red_list), risk_key(s.risk_level))
         bucket = groups.get(key)
         if bucket is None:
             bucket = groups[key] = []
@@ -244,13 +249,13 @@ def draw_inspection_objects(
         count = len(leaves)
         root = merkle_root_from_leaf_hashes(leaf_hashes(leaves)).hex()
     return draw_strata(plan_id, seed, groups, ratios, population_root=root, population_count=count,
-                       full_coverage=full_coverage, publicity_check=publicity_check)
+                       full_coverage=full_coverage, publicity_check=publicity_check, commitment=commitment)
 
 
 def draw_strata(
     plan_id: str,
     seed: bytes,
-    groups: Mapping[tuple[str | None, bool], Sequence[bytes]],
+    groups: Mapping[StratumKey, Sequence[bytes]],
     ratios: RatioTable,
     *,
     population_root: str,
@@ -258,30 +263,32 @@ def draw_strata(
     full_coverage: bool = False,
     publicity_check: bool = False,
     rank: Ranker = rank_strata,
+    commitment: str = "",
 ) -> DrawResult:
-    """The draw over a pool already grouped by (grade, red list), grade None for the ungraded,
+    """The draw over a pool already grouped by (grade, red list, risk), None for ungraded and unrated,
     each group's USCCs as ASCII bytes; the root and count are those published at commit time.
 
     ``draw_inspection_objects`` groups a list of subjects and comes here; a service holding its
     frozen pool in strata comes here directly. ``rank`` may spread the scoring over processes:
-    the selection is the same whoever computes the scores.
+    the selection is the same whoever computes the scores. ``commitment`` is the plan commitment
+    the seed was derived under (``rules.seed.commitment_digest``), carried into the result.
     """
     _check_seed(seed)
     keys = [key for key in sorted(groups, key=_stratum_order) if groups[key]]
     sizes = []
-    for grade, red in keys:
-        ratio = stratum_ratio(ratios, grade, red, publicity_check=publicity_check)
-        sizes.append((ratio, sample_size(ratio, len(groups[(grade, red)]), full_coverage=full_coverage)))
+    for key in keys:
+        ratio = stratum_ratio(ratios, *key, publicity_check=publicity_check)
+        sizes.append((ratio, sample_size(ratio, len(groups[key]), full_coverage=full_coverage)))
     selections = rank(seed, plan_id, [(groups[key], k) for key, (_, k) in zip(keys, sizes)])
     strata = tuple(
-        Stratum(stratum_name(grade, red), grade, red, len(groups[(grade, red)]), ratio, k, tuple(selected))
-        for (grade, red), (ratio, k), selected in zip(keys, sizes, selections)
+        Stratum(stratum_name(*key), key[0], key[1], key[2], len(groups[key]), ratio, k, tuple(selected))
+        for key, (ratio, k), selected in zip(keys, sizes, selections)
     )
     return DrawResult(
         plan_id=plan_id,
         rule_version=ratios.version,
         algorithm=DRAW_ALGORITHM,
-        seed_commitment=seed_commitment(seed),
+        seed_commitment=commitment,
         population_root=population_root,
         population_count=population_count,
         full_coverage=full_coverage,

@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 GRADES = ("A", "B", "C", "D")
 UNGRADED = "ungraded"
+RISK_LEVELS = ("low", "medium", "high")  # the credit service's risk model levels
+_ONE = Decimal(1)
 
 # Enterprise publicity-information checks cover at least 3% of enterprises [page]
 # (SAMR random-check rules for enterprise annual reports/publicity information).
@@ -34,6 +36,20 @@ class RatioTable:
     # Red-list (honest, trustworthy) subjects are drawn less: their grade's ratio times this.
     red_list_multiplier: Decimal = Decimal("0.5")
     overrides: Mapping[str, Decimal] = field(default_factory=dict)
+    # The ratio times this for an object of that risk level; none: risk does not split the strata.
+    risk_factors: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def risk_key(self, risk_level: str | None) -> str | None:
+        """The risk level as a stratum key: None when unrated or when this table has no risk factors.
+        A level outside RISK_LEVELS is refused rather than silently counted as unrated."""
+        if not self.risk_factors or risk_level is None:
+            return None
+        if risk_level not in self.risk_factors:
+            raise ValueError(f"unknown risk level {risk_level!r}")
+        return risk_level
+
+    def risk_factor(self, risk_level: str | None) -> Decimal:
+        return self.risk_factors.get(risk_level, _ONE) if risk_level is not None else _ONE
 
     def ratio_for(self, grade: str | None) -> Decimal:
         key = grade if grade in GRADES else UNGRADED
@@ -52,6 +68,18 @@ RATIO_TABLES: tuple[RatioTable, ...] = (
         ),
         ungraded_ratio=Decimal("0.05"),
         red_list_multiplier=Decimal("0.5"),
+    ),
+    # State Council opinions on in-process and post-event supervision §11: the random-inspection ratio is
+    # linked to credit, classification and risk; the same grade ratios times a factor per risk level [cfg].
+    RatioTable(
+        version="ratios-2026-12",
+        effective_from=date(2026, 12, 1),
+        grade_ratios=MappingProxyType(
+            {"A": Decimal("0.03"), "B": Decimal("0.05"), "C": Decimal("0.10"), "D": Decimal("0.30")}
+        ),
+        ungraded_ratio=Decimal("0.05"),
+        red_list_multiplier=Decimal("0.5"),
+        risk_factors=MappingProxyType({"low": Decimal(1), "medium": Decimal(2), "high": Decimal(3)}),
     ),
 )
 
@@ -82,17 +110,20 @@ def with_plan_overrides(table: RatioTable, overrides: Mapping[str, str | Decimal
         clean[key] = ratio
     return RatioTable(
         table.version, table.effective_from, table.grade_ratios, table.ungraded_ratio,
-        table.red_list_multiplier, MappingProxyType(clean),
+        table.red_list_multiplier, MappingProxyType(clean), table.risk_factors,
     )
 
 
 def stratum_ratio(
-    table: RatioTable, grade: str | None, red_list: bool, *, publicity_check: bool = False
+    table: RatioTable, grade: str | None, red_list: bool, risk_level: str | None = None, *,
+    publicity_check: bool = False,
 ) -> Decimal:
-    """Ratio for one (grade, red-list) stratum, after the red-list reduction and the 3% floor."""
+    """Ratio for one (grade, red-list, risk) stratum: the grade's ratio, the red-list reduction, the
+    risk factor (higher risk, drawn more), then the 3% floor, capped at 1."""
     ratio = table.ratio_for(grade)
     if red_list:
         ratio = ratio * table.red_list_multiplier
+    ratio = ratio * table.risk_factor(risk_level)
     if publicity_check:  # publicity-information checks: never below 3% in any stratum [page]
         ratio = max(ratio, PUBLICITY_CHECK_MIN_RATIO)
     return min(ratio, Decimal(1))

@@ -1,7 +1,10 @@
 """The published draw record and its independent verification.
 
-Anyone holding the published record alone (JSON) can recompute the commitment, the
-population root, every stratum's size and selection, and the inspector assignment.
+Anyone holding the published record alone (JSON) can recompute the commitment from its
+document, the seed from the revealed secrets and beacon value, the population root, every
+stratum's size and selection, and the inspector assignment. That the commitment itself was in
+the signed log before the beacon was published is checked against the log (``supervision
+verify-draw``). Each mismatch starts with the link of the chain it breaks (``LINKS``).
 
 Inspectors' declared interests are personal and never published. Instead the record gives,
 for each drawn object, the set of inspectors that were *excluded* from it, without saying
@@ -21,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 from types import MappingProxyType
@@ -37,11 +40,14 @@ from services.inspection.rules.draw import (
     DrawResult,
     Subject,
     draw_inspection_objects,
-    seed_commitment,
 )
 from services.inspection.rules.ratios import GRADES, RatioTable, find_ratio_table
+from services.inspection.rules.seed import beacon_time, commitment_digest, derive_seed
 
-RECORD_FORMAT = "inspection-draw/1"
+RECORD_FORMAT = "inspection-draw/2"
+# The links of the chain a record alone proves, in the order they are checked.
+INPUTS, POPULATION, SELECTION, ASSIGNMENT = "revealed inputs", "population", "selection", "assignment"
+LINKS = (INPUTS, POPULATION, SELECTION, ASSIGNMENT)
 _by_code = itemgetter(0)  # entries keyed by USCC: one string comparison, not a tuple comparison
 RECUSAL_METHOD = ("declared interests withheld; excluded = previous inspectors + recused inspectors; "
                   "interests_commitment = sha256(salt || inspector id || 0x0a || sorted interests joined by 0x0a)")
@@ -50,10 +56,10 @@ RECUSAL_METHOD = ("declared interests withheld; excluded = previous inspectors +
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    mismatches: list[str]
+    mismatches: list[str]  # each "<link>: <what does not hold>"
 
 
-def _table_json(t: RatioTable) -> dict[str, Any]:
+def table_json(t: RatioTable) -> dict[str, Any]:
     return {
         "version": t.version,
         "effective_from": t.effective_from.isoformat(),
@@ -61,6 +67,7 @@ def _table_json(t: RatioTable) -> dict[str, Any]:
         "ungraded_ratio": str(t.ungraded_ratio),
         "red_list_multiplier": str(t.red_list_multiplier),
         "overrides": {g: str(r) for g, r in t.overrides.items()},
+        "risk_factors": {lvl: str(f) for lvl, f in t.risk_factors.items()},
     }
 
 
@@ -72,6 +79,7 @@ def _table_from_json(d: Mapping[str, Any]) -> RatioTable:
         ungraded_ratio=Decimal(d["ungraded_ratio"]),
         red_list_multiplier=Decimal(d["red_list_multiplier"]),
         overrides=MappingProxyType({g: Decimal(r) for g, r in d.get("overrides", {}).items()}),
+        risk_factors=MappingProxyType({lvl: Decimal(f) for lvl, f in d.get("risk_factors", {}).items()}),
     )
 
 
@@ -88,27 +96,39 @@ def to_published_record(
     initial_load: Mapping[str, int] | None = None,
     interest_salt: bytes = b"",
     include_population: bool = True,
+    commitment: Mapping[str, Any] | None = None,
+    secrets: Mapping[str, bytes] | None = None,
+    beacon_value: str = "",
+    drawn_at: str = "",
+    inspector_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """JSON-able record published after the draw (the seed is revealed here).
+    """JSON-able record published after the draw: the commitment document, the revealed secrets
+    and beacon value, and the seed derived from them (``rules.seed``).
 
     ``include_population=False`` leaves out the population list (millions of entries) for a
     caller that stores it elsewhere and adds it back, in USCC order, when publishing; such a
     caller may pass only the drawn subjects as ``population`` (the excluded sets need no more).
+    ``inspector_names``: the name each inspector shows on the inspection (law-enforcement
+    certificate), published so the inspected company and the public know who comes.
     """
+    names = inspector_names or {}
     record: dict[str, Any] = {
         "format": RECORD_FORMAT,
         "plan_id": result.plan_id,
         "algorithm": result.algorithm,
         "rule_version": result.rule_version,
-        "ratio_table": _table_json(result.table),
+        "ratio_table": table_json(result.table),
         "full_coverage": result.full_coverage,
         "publicity_check": result.publicity_check,
+        "commitment": dict(commitment or {}),
+        "reveal": {"secrets": {d: v.hex() for d, v in (secrets or {}).items()}, "beacon_value": beacon_value},
+        "drawn_at": drawn_at,
         "seed": seed.hex(),
         "seed_commitment": result.seed_commitment,
         "population_root": result.population_root,
         "population_count": result.population_count,
         "strata": [
-            {"name": st.name, "grade": st.grade, "red_list": st.red_list,
+            {"name": st.name, "grade": st.grade, "red_list": st.red_list, "risk_level": st.risk_level,
              "population": st.population, "ratio": str(st.ratio), "k": st.k,
              "selected": list(st.selected)}
             for st in result.strata
@@ -117,7 +137,7 @@ def to_published_record(
     if include_population:
         record["population"] = [
             {"uscc": s.uscc, "grade": s.grade, "red_list": bool(s.red_list),
-             "district": s.district, "group_id": s.group_id}
+             "district": s.district, "risk_level": s.risk_level, "group_id": s.group_id}
             for s in sorted(population, key=lambda s: s.uscc)
         ]
     if assignment is not None:
@@ -126,7 +146,8 @@ def to_published_record(
             "departments": list(departments),
             "required_qualifications": sorted(required_qualifications),
             "inspectors": [
-                {"id": i.id, "department": i.department, "qualifications": sorted(i.qualifications),
+                {"id": i.id, "name": names.get(i.id), "department": i.department,
+                 "qualifications": sorted(i.qualifications),
                  "districts": sorted(i.districts), "active": i.active,
                  "interests_commitment": interests_commitment(interest_salt, i)}
                 for i in sorted(inspectors, key=lambda i: i.id)
@@ -174,35 +195,35 @@ def excluded_inspectors(
 
 
 def verify_draw(published: Mapping[str, Any]) -> Verification:
-    """Recompute everything from the published record; list each disagreement found."""
+    """Recompute everything from the published record; list each disagreement found, by link."""
     problems: list[str] = []
     if published.get("format") != RECORD_FORMAT:
-        return Verification(False, [f"unknown record format {published.get('format')!r}"])
+        return Verification(False, [f"{INPUTS}: unknown record format {published.get('format')!r}"])
     if published.get("algorithm") != DRAW_ALGORITHM:
-        return Verification(False, [f"unknown draw algorithm {published.get('algorithm')!r}"])
+        return Verification(False, [f"{SELECTION}: unknown draw algorithm {published.get('algorithm')!r}"])
     try:
         seed = bytes.fromhex(published["seed"])
         table = _table_from_json(published["ratio_table"])
         population = [
             Subject(uscc=p["uscc"], grade=p.get("grade"), red_list=bool(p.get("red_list")),
-                    district=p.get("district"), group_id=p.get("group_id"))
+                    risk_level=p.get("risk_level"), district=p.get("district"), group_id=p.get("group_id"))
             for p in published["population"]
         ]
-    except (KeyError, ValueError, TypeError) as exc:
-        return Verification(False, [f"malformed record: {exc}"])
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        return Verification(False, [f"{INPUTS}: malformed record: {exc!r}"])
 
-    if seed_commitment(seed) != published.get("seed_commitment"):
-        problems.append("commitment mismatch: SHA-256 of the revealed seed differs from the commitment")
+    problems += _check_inputs(published, seed)
     known = find_ratio_table(table.version)
     if known is not None and (
         dict(known.grade_ratios) != dict(table.grade_ratios)
         or known.ungraded_ratio != table.ungraded_ratio
         or known.red_list_multiplier != table.red_list_multiplier
         or known.effective_from != table.effective_from
+        or dict(known.risk_factors) != dict(table.risk_factors)
     ):
-        problems.append(f"ratio table mismatch: figures differ from version {table.version}")
+        problems.append(f"{SELECTION}: ratio table mismatch: figures differ from version {table.version}")
     if set(table.grade_ratios) != set(GRADES):
-        problems.append("ratio table mismatch: grades A-D are not all present")
+        problems.append(f"{SELECTION}: ratio table mismatch: grades A-D are not all present")
     try:
         redo = draw_inspection_objects(
             published["plan_id"], seed, population, table,
@@ -210,16 +231,47 @@ def verify_draw(published: Mapping[str, Any]) -> Verification:
             publicity_check=bool(published.get("publicity_check")),
         )
     except ValueError as exc:
-        return Verification(False, problems + [f"draw cannot be recomputed: {exc}"])
+        return Verification(False, problems + [f"{SELECTION}: draw cannot be recomputed: {exc}"])
 
     if redo.population_root != published.get("population_root"):
-        problems.append("population root mismatch")
+        problems.append(f"{POPULATION}: population root mismatch")
     if redo.population_count != published.get("population_count"):
-        problems.append("population count mismatch")
-    problems += _compare_strata(redo, published.get("strata", []))
+        problems.append(f"{POPULATION}: population count mismatch")
+    problems += [f"{SELECTION}: {p}" for p in _compare_strata(redo, published.get("strata", []))]
     if "assignment" in published:
-        problems += _compare_assignment(published, seed, population, redo.selected)
+        problems += [f"{ASSIGNMENT}: {p}" for p in _compare_assignment(published, seed, population, redo.selected)]
     return Verification(not problems, problems)
+
+
+def _check_inputs(published: Mapping[str, Any], seed: bytes) -> list[str]:
+    """The commitment document hashes to the published commitment, binds this record's plan, root,
+    count and ratios, and the seed follows from the revealed secrets and the beacon value."""
+    doc = published.get("commitment")
+    if not isinstance(doc, Mapping) or not doc:
+        return [f"{INPUTS}: commitment mismatch: the record carries no commitment document"]
+    problems = []
+    if commitment_digest(doc) != published.get("seed_commitment"):
+        problems.append(f"{INPUTS}: commitment mismatch: the commitment document does not hash to seed_commitment")
+    bound = {"plan_id": published.get("plan_id"), "population_root": published.get("population_root"),
+             "population_count": published.get("population_count"), "ratio_table": published.get("ratio_table"),
+             "full_coverage": bool(published.get("full_coverage")),
+             "publicity_check": bool(published.get("publicity_check"))}
+    problems += [f"{INPUTS}: commitment mismatch: {k} differs from the committed one"
+                 for k, v in bound.items() if doc.get(k) != v]
+    reveal = published.get("reveal") or {}
+    try:
+        secrets = {d: bytes.fromhex(v) for d, v in (reveal.get("secrets") or {}).items()}
+        derived = derive_seed(doc, secrets, str(reveal.get("beacon_value") or ""))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        return [*problems, f"{INPUTS}: commitment mismatch: {exc}"]
+    if derived != seed:
+        problems.append(f"{INPUTS}: commitment mismatch: the seed is not the one the revealed secrets and beacon give")
+    try:
+        if datetime.fromisoformat(str(published.get("drawn_at"))) < beacon_time(doc["beacon"]):
+            problems.append(f"{INPUTS}: drawn before the beacon named in the commitment was published")
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        problems.append(f"{INPUTS}: no usable draw time or beacon time ({exc})")
+    return problems
 
 
 def _compare_strata(redo: DrawResult, strata: Sequence[Mapping[str, Any]]) -> list[str]:

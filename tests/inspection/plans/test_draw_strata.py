@@ -29,12 +29,13 @@ SEED = bytes(range(7, 39))
 def _population(n: int = 3000):
     rnd = random.Random(11)
     rows = sorted({f"9131{rnd.randrange(10**14):014d}" for _ in range(n)})
-    return [(u, rnd.choice(["A", "B", "C", "D", None, "X"]), rnd.random() < 0.1, rnd.choice(["D1", "D2", None]))
+    return [(u, rnd.choice(["A", "B", "C", "D", None, "X"]), rnd.random() < 0.1, rnd.choice(["D1", "D2", None]),
+             rnd.choice(["low", "medium", "high", None]))
             for u in rows]
 
 
 def _strata(rows):
-    return [([u.encode() for u, g, r, _ in rows if (g if g in ("A", "B", "C", "D") else None, r) == key], k)
+    return [([u.encode() for u, g, r, _, _ in rows if (g if g in ("A", "B", "C", "D") else None, r) == key], k)
             for key, k in [(("A", False), 40), (("B", True), 7), ((None, False), 0), (("D", False), 300)]]
 
 
@@ -59,11 +60,13 @@ def test_two_process_ranking_equals_the_one_process_ranking():
 
 def test_stored_strata_draw_the_same_as_the_pure_draw_with_districts():
     rows = _population()
-    subjects = [Subject(uscc=u, grade=g, red_list=r, district=d) for u, g, r, d in rows]
-    pure = draw_inspection_objects("plan-s", SEED, subjects, RATIO_TABLES[0])
-    strata = from_stratum_rows(stratum_rows("plan-s", group_population(rows)))
+    subjects = [Subject(uscc=u, grade=g, red_list=r, district=d, risk_level=x) for u, g, r, d, x in rows]
+    table = RATIO_TABLES[-1]  # with risk factors: strata per risk level too
+    pure = draw_inspection_objects("plan-s", SEED, subjects, table)
+    assert {s.risk_level for s in pure.strata} == {"low", "medium", "high", None}
+    strata = from_stratum_rows(stratum_rows("plan-s", group_population(rows, table.risk_key)))
     ranker = TwoProcessRanker(parallel_from=0)
-    stored = draw_strata("plan-s", SEED, {s.key: s.codes for s in strata}, RATIO_TABLES[0],
+    stored = draw_strata("plan-s", SEED, {s.key: s.codes for s in strata}, table,
                          population_root=population_root(u for u, *_ in rows), population_count=len(rows), rank=ranker)
     assert stored == pure
     drawn = drawn_subjects(stored, strata, ranker.positions)

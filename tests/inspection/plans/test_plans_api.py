@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,11 +15,15 @@ from services.inspection.models import Draw
 from tests.auth_support import service_client
 from tests.inspection.helpers import (
     as_inspector,
+    commit,
     commit_and_draw,
+    draw,
     make_inspector,
     make_item,
     make_plan,
+    new_secret,
     published_record,
+    reveal_all,
     seed_objects,
     uscc,
 )
@@ -26,7 +32,14 @@ pytestmark = pytest.mark.anyio
 
 # A population with all four grades, ungraded subjects and red-list subjects.
 POPULATION = ([{"grade": "A"}] * 90 + [{"grade": "A", "red": True}] * 10 + [{"grade": "B"}] * 100
-              + [{"grade": "C"}] * 100 + [{"grade": "D"}] * 80 + [{}] * 10)
+              + [{"grade": "C"}] * 100 + [{"grade": "D"}] * 80 + [{}] * 10
+              + [{"grade": "B", "risk": "high"}] * 20 + [{"grade": "C", "risk": "medium"}] * 10
+              + [{"grade": "A", "risk": "low"}] * 10)
+
+
+# A commit body naming a beacon far ahead (for the requests that are refused before it matters).
+COMMIT_BODY = {"secret_commitment": "ab" * 32,
+               "beacon": {"source": "test beacon", "published_at": "2100-01-01T00:00:00Z"}}
 
 
 def _specs() -> list[dict]:
@@ -39,28 +52,35 @@ async def test_draw_selects_per_stratum_at_the_ratios_and_verifies(databases, au
         item = await make_item(c, authority, "SP-001")
         inspectors = [await make_inspector(c, authority, f"i{j}") for j in range(6)]
         plan = await make_plan(c, authority, [item["id"]], scope={"districts": ["310104"]})
-        assert plan["ratio_version"] == "ratios-2020-01" and plan["ratios"]["D"] == "0.30"
+        assert plan["ratio_version"] == "ratios-2026-12" and plan["ratios"]["D"] == "0.30"
+        assert plan["ratios"]["risk_high"] == "3"
 
         h = authority.headers("scjgj", "admin")
-        committed = (await c.post(f"/plans/{plan['id']}/commit", headers=h)).json()
+        secrets = await commit(c, authority, plan["id"])
+        committed = (await c.get(f"/plans/{plan['id']}", headers=h)).json()
         assert committed["population_count"] == len(POPULATION)  # the out-of-scope district is left out
         public = (await c.get(f"/public/plans/{plan['id']}")).json()
         assert public["seed_commitment"] == committed["seed_commitment"] and "seed" not in public
+        assert secrets["scjgj"] not in json.dumps(public) and public["beacon"]["source"] == "test beacon"
         assert (await c.get(f"/public/draws/{plan['id']}")).status_code == 404  # nothing to reveal yet
+        await reveal_all(c, authority, plan["id"], secrets)
 
-        summary = (await c.post(f"/plans/{plan['id']}/draw", headers=h)).json()
+        summary = await draw(c, authority, plan["id"])
         record = await published_record(c, plan["id"])
         assert record["seed"] == summary["seed"]
-        # Rounding rule: k = ceil(ratio x stratum size); red-list ratio = grade ratio x 0.5.
+        # Rounding rule: k = ceil(ratio x stratum size); red-list ratio = grade ratio x 0.5; risk: x 1, 2, 3.
         expected = {"A": ("0.03", 90), "A/red-list": ("0.015", 10), "B": ("0.05", 100), "C": ("0.10", 100),
-                    "D": ("0.30", 80), "ungraded": ("0.05", 10)}
+                    "D": ("0.30", 80), "ungraded": ("0.05", 10), "B/risk-high": ("0.15", 20),
+                    "C/risk-medium": ("0.20", 10), "A/risk-low": ("0.03", 10)}
         got = {s["name"]: s for s in record["strata"]}
         assert set(got) == set(expected)
         for name, (ratio, n) in expected.items():
             k = math.ceil(Decimal(ratio) * n)
             assert Decimal(got[name]["ratio"]) == Decimal(ratio) and got[name]["population"] == n
             assert got[name]["k"] == k and len(got[name]["selected"]) == k, name
-        assert summary["selected_count"] == sum(s["k"] for s in record["strata"]) == 3 + 1 + 5 + 10 + 24 + 1
+        assert summary["selected_count"] == sum(s["k"] for s in record["strata"]) == 3 + 1 + 5 + 10 + 24 + 1 + 3 + 2 + 1
+        assert record["ratio_table"]["risk_factors"] == {"low": "1", "medium": "2", "high": "3"}
+        assert got["B/risk-high"]["risk_level"] == "high" and got["B"]["risk_level"] is None
 
         assigned = record["assignment"]["assigned"]
         ids = {i["id"] for i in inspectors}
@@ -69,9 +89,9 @@ async def test_draw_selects_per_stratum_at_the_ratios_and_verifies(databases, au
         v = (await c.get(f"/public/draws/{plan['id']}/verification")).json()
         assert v == {"plan_id": plan["id"], "ok": True, "mismatches": []}
 
-        again = await c.post(f"/plans/{plan['id']}/draw", headers=h)
+        again = await c.post(f"/plans/{plan['id']}/draw", json={"beacon_value": "1"}, headers=h)
         assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
-        assert (await c.post(f"/plans/{plan['id']}/commit", headers=h)).status_code == 409
+        assert (await c.post(f"/plans/{plan['id']}/commit", json=COMMIT_BODY, headers=h)).status_code == 409
 
         tasks = (await c.get("/tasks", params={"plan_id": plan["id"], "limit": 200}, headers=h)).json()["items"]
         assert sorted(t["uscc"] for t in tasks) == sorted(assigned)
@@ -155,9 +175,9 @@ async def test_joint_plan_visits_each_object_once_with_one_inspector_per_departm
         plan = await make_plan(c, authority, [market["id"], health["id"]], partner_departments=["wjw"],
                                ratio_overrides={"D": "0.5"})
         assert plan["joint"] and plan["departments"] == ["scjgj", "wjw"] and plan["ratios"]["D"] == "0.5"
-        forbidden = await c.post(f"/plans/{plan['id']}/commit", headers=authority.headers("wjw", "admin"))
+        forbidden = await c.post(f"/plans/{plan['id']}/commit", json=COMMIT_BODY, headers=authority.headers("wjw", "admin"))
         assert forbidden.status_code == 403
-        await commit_and_draw(c, authority, plan["id"])
+        await commit_and_draw(c, authority, plan["id"], partners=["wjw"])
         record = await published_record(c, plan["id"])
         assert record["ratio_table"]["overrides"] == {"D": "0.5"} and record["strata"][0]["k"] == 20
         depts = {i["id"]: i["department"] for i in record["assignment"]["inspectors"]}
@@ -184,12 +204,54 @@ async def test_plan_rules_and_bad_input(databases, authority):
                                  headers=h)
         assert bad_ratio.status_code == 422 and bad_ratio.json()["errors"][0]["field"].startswith("body.ratio_overrides")
         public = await c.post("/plans", json=base | {"item_ids": [general["id"]]})
-        assert public.status_code == 403
+        assert public.status_code == 401
         empty = await make_plan(c, authority, [general["id"]], scope={"districts": ["nowhere"]})
-        r = await c.post(f"/plans/{empty['id']}/commit", headers=h)
+        r = await c.post(f"/plans/{empty['id']}/commit", json=COMMIT_BODY, headers=h)
         assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "plan.population.empty"
         assert (await c.get(f"/plans/{empty['id']}", headers=h)).json()["status"] == "draft"  # nothing half-written
-        drawn_early = await c.post(f"/plans/{empty['id']}/draw", headers=h)
+        drawn_early = await c.post(f"/plans/{empty['id']}/draw", json={"beacon_value": "1"}, headers=h)
         assert drawn_early.status_code == 409 and drawn_early.json()["current_state"] == "draft"
         assert (await c.get("/plans/x%00y", headers=h)).status_code == 400  # NUL in a path: the platform's 400
         assert (await c.get(f"/public/draws/{json.dumps('nope')[1:-1]}")).status_code == 404
+
+
+async def test_joint_plan_cannot_be_committed_or_drawn_until_every_department_and_the_beacon_are_in(
+        databases, authority):
+    async with service_client("inspection", databases, authority) as c:
+        await seed_objects(c.app, [{"uscc": uscc(i), "grade": "D"} for i in range(40)])
+        market = await make_item(c, authority, "JG-SCJG")
+        health = await make_item(c, authority, "JG-WJW", dept="wjw")
+        for j in range(2):
+            await make_inspector(c, authority, f"gm{j}")
+            await make_inspector(c, authority, f"gh{j}", dept="wjw")
+        plan = await make_plan(c, authority, [market["id"], health["id"]], partner_departments=["wjw"])
+        lead, partner = authority.headers("scjgj", "admin"), authority.headers("wjw", "admin")
+
+        early = await c.post(f"/plans/{plan['id']}/commit", json=COMMIT_BODY, headers=lead)
+        assert early.status_code == 409 and early.json()["waiting_for"] == ["wjw"], early.text
+        assert early.json()["rule"] == "draw.seed.every_department"
+        past = COMMIT_BODY | {"beacon": {"source": "x", "published_at": "2020-01-01T00:00:00Z"}}
+        (wjw_secret, wjw_commitment), (lead_secret, lead_commitment) = new_secret(), new_secret()
+        r = await c.post(f"/plans/{plan['id']}/secret-commitment", json={"secret_commitment": wjw_commitment},
+                         headers=partner)
+        assert r.status_code == 200 and r.json()["committed"] == ["wjw"], r.text
+        stale = await c.post(f"/plans/{plan['id']}/commit", json=past, headers=lead)
+        assert stale.status_code == 422 and stale.json()["errors"][0]["rule"] == "draw.beacon.future"
+
+        due = datetime.now(UTC) + timedelta(seconds=0.6)
+        r = await c.post(f"/plans/{plan['id']}/commit", headers=lead, json={
+            "secret_commitment": lead_commitment, "beacon": {"source": "t", "published_at": due.isoformat()}})
+        assert r.status_code == 200, r.text
+        not_yet = await c.post(f"/plans/{plan['id']}/draw", json={"beacon_value": "1"}, headers=lead)
+        assert not_yet.status_code == 409 and not_yet.json()["rule"] == "draw.beacon.published"
+        wrong = await c.post(f"/plans/{plan['id']}/reveal", json={"secret": lead_secret}, headers=partner)
+        assert wrong.status_code == 422 and wrong.json()["errors"][0]["rule"] == "draw.secret.commitment"
+        r = await c.post(f"/plans/{plan['id']}/reveal", json={"secret": lead_secret}, headers=lead)
+        assert r.status_code == 200 and r.json()["waiting_for"] == ["wjw"]
+
+        await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.05)
+        late = await c.post(f"/plans/{plan['id']}/reveal", json={"secret": wjw_secret}, headers=partner)
+        assert late.status_code == 409 and late.json()["rule"] == "draw.reveal.before_beacon"
+        blocked = await c.post(f"/plans/{plan['id']}/draw", json={"beacon_value": "1"}, headers=lead)
+        assert blocked.status_code == 409 and blocked.json()["waiting_for"] == ["wjw"]
+        assert (await c.get(f"/public/draws/{plan['id']}")).status_code == 404  # nothing drawn, nothing half-written

@@ -107,13 +107,14 @@ async def test_publication_deadline_overdue_flag_and_history(databases, authorit
 
         history = (await c.get(f"/objects/{codes[0]}/history", headers=h)).json()["items"]
         steps = [e["step"] for e in history]
-        assert steps == ["planned", "committed", "drawn", "assigned", "draw_completed", "result_recorded", "published"]
+        assert steps == ["planned", "committed", "secret_revealed", "drawn", "assigned", "draw_completed",
+                         "result_recorded", "published"]
         assert history[-1]["detail"]["on_time"] is False
         other = (await c.get(f"/objects/{codes[1]}/history", headers=h, params={"limit": 2})).json()
         assert [e["step"] for e in other["items"]] == ["planned", "committed"] and other["next_cursor"]
         rest = (await c.get(f"/objects/{codes[1]}/history", headers=h, params={"cursor": other["next_cursor"]})).json()
-        assert [e["step"] for e in rest["items"]] == ["drawn", "assigned", "draw_completed"]
-        assert (await c.get(f"/objects/{codes[0]}/history")).status_code == 403
+        assert [e["step"] for e in rest["items"]] == ["secret_revealed", "drawn", "assigned", "draw_completed"]
+        assert (await c.get(f"/objects/{codes[0]}/history")).status_code == 401
 
 
 async def test_key_inspection_by_hand_covers_key_items_with_its_reason(databases, authority):

@@ -10,7 +10,9 @@ from services.inspection.rules.assignment import (
 )
 from services.inspection.rules.draw import Subject, draw_inspection_objects
 from services.inspection.rules.ratios import RATIO_TABLES
+from services.inspection.rules.seed import commitment_digest
 from services.inspection.rules.verify import to_published_record, verify_draw
+from tests.inspection.rules.sealing import sealed
 
 SEED = b"assignment-seed-0123456789abcdef"
 
@@ -100,17 +102,18 @@ def test_shortage_is_reported_with_reason():
 def test_assignment_is_deterministic_and_verifiable():
     objs = _objects()
     inspectors = _inspectors()
-    draw = draw_inspection_objects("plan-9", SEED, objs, RATIO_TABLES[0])
+    seed, inputs = sealed("plan-9", objs, RATIO_TABLES[0], ("market", "food"))
+    draw = draw_inspection_objects("plan-9", seed, objs, RATIO_TABLES[0], commitment=commitment_digest(inputs["commitment"]))
     chosen = [o for o in objs if o.uscc in set(draw.selected)]
-    a = assign_inspectors("plan-9", SEED, chosen, inspectors, ["market", "food"])
-    assert a == assign_inspectors("plan-9", SEED, list(reversed(chosen)), inspectors, ["market", "food"])
-    record = to_published_record(draw, SEED, objs, assignment=a, inspectors=inspectors,
-                                 departments=["market", "food"])
+    a = assign_inspectors("plan-9", seed, chosen, inspectors, ["market", "food"])
+    assert a == assign_inspectors("plan-9", seed, list(reversed(chosen)), inspectors, ["market", "food"])
+    record = to_published_record(draw, seed, objs, assignment=a, inspectors=inspectors,
+                                 departments=["market", "food"], **inputs)
     assert verify_draw(record).ok
     first = next(iter(record["assignment"]["assigned"]))
     record["assignment"]["assigned"][first] = ["market-0", "market-1"]
     v = verify_draw(record)
-    assert not v.ok and f"assignment mismatch for {first}" in v.mismatches
+    assert not v.ok and f"assignment: assignment mismatch for {first}" in v.mismatches
 
 
 def test_published_record_withholds_declared_interests_yet_verifies():
@@ -120,11 +123,20 @@ def test_published_record_withholds_declared_interests_yet_verifies():
     inspectors = _inspectors()
     inspectors[0] = Inspector(id="market-0", department="market", qualifications=frozenset({"enforcement"}),
                               districts=frozenset({"D0"}), interests=frozenset({"G0", objs[4].uscc}))
-    draw = draw_inspection_objects("plan-p", SEED, objs, RATIO_TABLES[0], full_coverage=True)
+    def sealing(value: str):
+        return sealed("plan-p", objs, RATIO_TABLES[0], ("market", "food"), full_coverage=True, beacon_value=value)
+
+    # A beacon under which the recusal matters: without it, market-0 would be sent to object 4.
+    undeclared = [Inspector(id=i.id, department=i.department, qualifications=i.qualifications,
+                            districts=i.districts) for i in inspectors]
+    seed, inputs = next(sealing(str(v)) for v in range(200) if "market-0" in assign_inspectors(
+        "plan-p", sealing(str(v))[0], objs, undeclared, ["market", "food"]).assigned.get(objs[4].uscc, ()))
+    draw = draw_inspection_objects("plan-p", seed, objs, RATIO_TABLES[0], full_coverage=True,
+                                   commitment=commitment_digest(inputs["commitment"]))
     last = {objs[2].uscc: ["food-0"]}
-    a = assign_inspectors("plan-p", SEED, objs, inspectors, ["market", "food"], last_inspectors=last)
-    record = to_published_record(draw, SEED, objs, assignment=a, inspectors=inspectors, departments=["market", "food"],
-                                 last_inspectors=last, interest_salt=b"s" * 32)
+    a = assign_inspectors("plan-p", seed, objs, inspectors, ["market", "food"], last_inspectors=last)
+    record = to_published_record(draw, seed, objs, assignment=a, inspectors=inspectors, departments=["market", "food"],
+                                 last_inspectors=last, interest_salt=b"s" * 32, **inputs)
     published = record["assignment"]
     assert all("interests" not in i for i in published["inspectors"]) and published["recusal"]["checked"]
     assert not any(objs[4].uscc in str(i) or "G0" in str(i) for i in published["inspectors"])

@@ -12,7 +12,6 @@ from services.inspection.rules.draw import (
     draw_inspection_objects,
     population_inclusion_proof,
     population_root,
-    seed_commitment,
     selection_score,
 )
 from services.inspection.rules.ratios import (
@@ -22,8 +21,10 @@ from services.inspection.rules.ratios import (
     stratum_ratio,
     with_plan_overrides,
 )
+from services.inspection.rules.seed import commitment_digest
 from services.inspection.rules.verify import to_published_record, verify_draw
 from shared.merkle import leaf_hash, verify_inclusion
+from tests.inspection.rules.sealing import sealed
 
 SEED = bytes(range(32))
 TABLE = ratio_table_in_force(date(2024, 6, 1))
@@ -114,11 +115,10 @@ def test_full_coverage_for_key_items():
 
 
 def test_commitment_and_population_root():
-    assert seed_commitment(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     pop = _population()
-    result = draw_inspection_objects("plan-1", SEED, pop, TABLE)
+    result = draw_inspection_objects("plan-1", SEED, pop, TABLE, commitment="c" * 64)
     assert result.population_root == population_root(s.uscc for s in pop)
-    assert result.seed_commitment == seed_commitment(SEED)
+    assert result.seed_commitment == "c" * 64
     index, size, path = population_inclusion_proof(pop[5].uscc, [s.uscc for s in pop])
     assert verify_inclusion(leaf_hash(pop[5].uscc.encode()), index, size,
                             [bytes.fromhex(p) for p in path], bytes.fromhex(result.population_root))
@@ -134,13 +134,14 @@ def test_duplicate_uscc_and_weak_seed_are_refused():
 
 def _record():
     pop = _population()
-    result = draw_inspection_objects("plan-1", SEED, pop, TABLE)
-    return to_published_record(result, SEED, pop)
+    seed, inputs = sealed("plan-1", pop, TABLE)
+    result = draw_inspection_objects("plan-1", seed, pop, TABLE, commitment=commitment_digest(inputs["commitment"]))
+    return to_published_record(result, seed, pop, **inputs)
 
 
 def test_published_record_verifies():
     record = _record()
-    assert record["format"] == "inspection-draw/1"
+    assert record["format"] == "inspection-draw/2"
     import json
     assert verify_draw(json.loads(json.dumps(record))).ok
 
@@ -160,7 +161,7 @@ def test_one_byte_changed_in_population_fails_verification():
     victim = record["population"][3]
     victim["uscc"] = "X" + victim["uscc"][1:]  # one character, not colliding with another code
     v = verify_draw(record)
-    assert not v.ok and "population root mismatch" in v.mismatches
+    assert not v.ok and "population: population root mismatch" in v.mismatches
 
 
 def test_tampered_k_and_selection_are_reported():
@@ -170,7 +171,7 @@ def test_tampered_k_and_selection_are_reported():
     tampered["strata"][1]["selected"][0] = record["strata"][0]["selected"][0]
     v = verify_draw(tampered)
     assert any("k mismatch" in m for m in v.mismatches)
-    assert any(m.startswith(f"stratum {record['strata'][1]['name']}: selected mismatch") for m in v.mismatches)
+    assert f"selection: stratum {record['strata'][1]['name']}: selected mismatch" in v.mismatches
 
 
 def test_altered_ratio_figures_of_a_known_version_are_reported():
@@ -203,3 +204,21 @@ def test_results_are_due_for_publication_within_20_working_days():
     assert due.due == _date(2026, 10, 29) and due.days == 20  # 20 weekdays would end on 23 October
     assert is_overdue(due.due, None, _date(2026, 10, 31)) and not is_overdue(due.due, None, due.due)
     assert not is_overdue(due.due, _date(2026, 11, 2), _date(2026, 11, 3))
+
+
+def test_risk_factor_multiplies_the_ratio_in_the_table_in_force():
+    table = ratio_table_in_force(date(2026, 12, 1))
+    assert table.version == "ratios-2026-12" and TABLE.risk_factors == {}
+    assert stratum_ratio(table, "B", False, "high") == Decimal("0.15")
+    assert stratum_ratio(table, "B", True, "medium") == Decimal("0.050")
+    assert stratum_ratio(table, "D", False, "high") == Decimal("0.90")
+    assert stratum_ratio(table, "D", True, "high") == Decimal("0.45")
+    assert stratum_ratio(table, "B", False, None) == stratum_ratio(table, "B", False, "low") == Decimal("0.05")
+    assert stratum_ratio(table, "A", False, "high", publicity_check=True) == Decimal("0.09")
+    assert stratum_ratio(TABLE, "B", False, "high") == Decimal("0.05")  # the older table knows no risk
+    pop = [Subject(uscc=f"9131{i:014d}", grade="B", risk_level=["high", None][i % 2]) for i in range(300)]
+    result = draw_inspection_objects("plan-r", SEED, pop, table)
+    assert {(s.name, s.population, s.k) for s in result.strata} == {("B", 150, 8), ("B/risk-high", 150, 23)}
+    assert [s.name for s in draw_inspection_objects("plan-r", SEED, pop, TABLE).strata] == ["B"]
+    with pytest.raises(ValueError, match="unknown risk level 'odd'"):  # never silently counted as unrated
+        draw_inspection_objects("plan-r", SEED, [*pop, Subject(uscc="9131" + "9" * 14, risk_level="odd")], table)
