@@ -8,7 +8,10 @@ from services.casework import handlers
 from services.casework.cases.routes import router as cases_router
 from services.casework.complaints.routes import router as complaints_router
 from services.casework.decisions.routes import router as decisions_router
-from services.casework.models import Base, bus_tables
+from services.casework.models import Base, bus_tables, catalogue
+from services.casework.open311.routes import ROOT as OPEN311_ROOT
+from services.casework.open311.routes import error_response as open311_error
+from services.casework.open311.routes import router as open311_router
 from services.casework.reviews.routes import router as reviews_router
 from services.casework.settings import CaseworkSettings
 from services.casework.steps.routes import router as steps_router
@@ -20,7 +23,9 @@ Callers reach this service through the gateway with a department bearer token; e
 RFC 9457 problem+json."""
 
 TAGS: list[dict[str, str]] = [
-    {"name": "complaints", "description": "Complaints and tip-offs (Open311 GeoReport v2 shaped intake, 12345/12315)"},
+    {"name": "complaints", "description": "Complaints and tip-offs (the native intake, 12345/12315)"},
+    {"name": "open311", "description": "Open311 GeoReport v2 (json, xml) over the same intake: services, "
+                                       "requests, tokens; errors as GeoReport's [{code, description}]"},
     {"name": "cases", "description": "Administrative penalty cases: the state machine from lead to closing"},
     {"name": "clocks", "description": "Statutory clocks: overdue and due-soon cases per department"},
     {"name": "legal reviews", "description": "The legal review gate before a decision (APL art. 58)"},
@@ -30,7 +35,7 @@ TAGS: list[dict[str, str]] = [
 ]
 # In this order the operations appear in the OpenAPI document (a case's steps, then closing it,
 # which leads into the decisions).
-ROUTERS = [complaints_router, cases_router, reviews_router, steps_router, decisions_router]
+ROUTERS = [complaints_router, open311_router, cases_router, reviews_router, steps_router, decisions_router]
 
 
 def create_app(settings: CaseworkSettings | None = None) -> FastAPI:
@@ -46,6 +51,12 @@ def create_app(settings: CaseworkSettings | None = None) -> FastAPI:
             routers=ROUTERS,
             subscriptions=handlers.subscriptions(settings),
             tags=TAGS,
+            # Anyone files a complaint or tip-off (also over Open311); the discretion benchmark is public (APL art. 34).
+            public_routes=("GET /services", "POST /complaints", "GET /discretion/benchmarks",
+                           "GET /discretion/{violation_type}/recommendation",
+                           "POST /discretion/{violation_type}/recommendation", "GET /open311/*", "POST /open311/*"),
             background_jobs=handlers.background_jobs(),
+            readiness=catalogue.readiness(),
+            error_formats={OPEN311_ROOT + "/": open311_error},
         )
     )

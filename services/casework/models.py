@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.bus.tables import define_bus_tables
+from shared.catalogue.readmodel import CatalogueReadModel
 from shared.db import BigIntPK, new_metadata
 
 Money = Numeric(14, 2)
@@ -32,6 +33,8 @@ class Base(DeclarativeBase):
 
 
 bus_tables = define_bus_tables(Base.metadata)
+# The coordination service's catalogue versions, as received (who may act on which matter, as of a date).
+catalogue = CatalogueReadModel(Base.metadata)
 
 
 class Complaint(Base):
@@ -237,6 +240,9 @@ class Decision(Base):
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     withdrawal_due: Mapped[date | None] = mapped_column(Date)
     withdrawal_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A changed decision and its new version name each other (the old one is withdrawn, the new published).
+    replaces_id: Mapped[str | None] = mapped_column(String(36))
+    replaced_by_id: Mapped[str | None] = mapped_column(String(36))
     issued_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -41,6 +41,7 @@ class DecisionIssued(EventPayload):
     decided_on: LegalDate
     publishable: bool
     summary: str = ""
+    replaces: str | None = None  # decision number of the changed decision this version replaces
 
 
 @event_contract("sup.casework.decision.revoked", 1)
@@ -56,6 +57,7 @@ class DecisionRevoked(EventPayload):
     revoked_on: LegalDate
     # Last day to withdraw the published decision (3 working days, SAMR publicity provisions).
     withdraw_by: date | None = None
+    replaced_by: str | None = None  # kind changed: decision number of the new version, published instead
 
 
 @event_contract("sup.casework.complaint.answered", 1)

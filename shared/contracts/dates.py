@@ -8,7 +8,7 @@ the field), and no event carries one: a consumer never meets a date it cannot ju
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -41,4 +41,13 @@ def record_date_in_force(kind: str | None, day: date) -> date:
     return rules_in_force_on(day) if kind in RULE_DATED_RECORD_KINDS else day
 
 
-__all__ = ["RULES_IN_FORCE_FROM", "RULE_DATED_RECORD_KINDS", "LegalDate", "record_date_in_force", "rules_in_force_on"]
+def as_utc(moment: datetime) -> datetime:
+    """Timestamps are UTC; SQLite hands them back without their zone, so it is put back here."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+# Every date-time an API answers with carries its time zone (RFC 3339, as the schema says).
+Timestamp = Annotated[datetime, AfterValidator(as_utc)]
+
+__all__ = ["RULES_IN_FORCE_FROM", "RULE_DATED_RECORD_KINDS", "LegalDate", "Timestamp", "as_utc",
+           "record_date_in_force", "rules_in_force_on"]

@@ -122,7 +122,8 @@ async def test_tip_off_to_closed_penalty_events_carry_no_reporter_data(databases
         "violation_type": "food_labelling", "decision_kind": "penalty", "penalty_kinds": ["warning", "fine"],
         "fine_amount": "20000.00", "confiscation_amount": "0.00", "severity": "general", "lifelong_ban": False,
         "legal_basis": "Food Safety Law art. 125(1)(2)", "department": "scjgj", "matter_code": "scjgj-001",
-        "decided_on": today().isoformat(), "publishable": True, "summary": "food_labelling: 上海某某食品有限公司"}
+        "decided_on": today().isoformat(), "publishable": True, "summary": "food_labelling: 上海某某食品有限公司",
+        "replaces": None}
     assert next(e for e in issued if e["case_id"] == warned["id"])["publishable"] is False
     [closed_event] = by_type[CaseClosed.event_type]
     assert closed_event["case_id"] == case_id and closed_event["outcome"] == "penalty"

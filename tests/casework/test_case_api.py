@@ -182,7 +182,7 @@ async def test_exemption_list_first_offence_and_education(databases, authority):
                               headers=who.officer))
         assert rec["may_waive"] is True and rec["first_offence"] is True and rec["first_offence_source"] == "record"
         fined = await ready_to_decide(c, who, uscc=USCC_B)
-        ok(await c.post("/decisions", json=penalty(fined["id"], "5000.00"), headers=who.officer), 201)
+        ok(await c.post("/decisions", json=penalty(fined["id"], "20000.00"), headers=who.officer), 201)
         rec = ok(await c.post("/discretion/food_labelling/recommendation", json=first | {"uscc": USCC_B},
                               headers=who.officer))
         assert rec["may_waive"] is False and rec["first_offence"] is False
@@ -206,10 +206,10 @@ async def test_evidence_hashes_and_reads_of_another_department(databases, author
             "evidence_type": "electronic_data", "title": "order export", "sha256": SHA.upper(),
             "collected_on": days_ago(1), "collected_by": ["officer-zhang", "officer-li"]}, headers=who.officer), 201)
         assert item["sha256"] == SHA
-        # Another department: 403 on the case, its record and its steps; the public: 403 too.
+        # Another department: 403 on the case, its record and its steps; no token at all: 401.
         for path in (f"/cases/{cid}", f"/cases/{cid}/record", f"/cases/{cid}/history", f"/cases/{cid}/evidence"):
             problem(await c.get(path, headers=who.other), 403)
-            problem(await c.get(path), 403)
+            problem(await c.get(path), 401)
         problem(await c.post(f"/cases/{cid}/notify_rights", json={"penalty_kinds": ["warning"]},
                              headers=who.other), 403)
         assert ok(await c.get("/cases", headers=who.other))["items"] == []

@@ -19,7 +19,7 @@ from gateway.docs.openapi import sample_path
 from shared.auth import Principal
 
 POLICY = load_policy()
-SERVICES = ("credit", "inspection", "casework", "disclosure")
+SERVICES = ("credit", "inspection", "casework", "disclosure", "coordination")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 D = frozenset(KNOWN_ROLES)  # every department role
@@ -34,6 +34,9 @@ CALLERS: dict[str, Principal] = {
 
 # (method, gateway path template regex, who may call it); the first match wins.
 INTENT: list[tuple[str, str, frozenset[str]]] = [
+    # coordination: the catalogue is public; only the keeper (szfbgt, not among these callers) publishes
+    ("GET", r"/coordination/catalogue(/versions(/\{version\})?|/bulk/.*)?", EVERYONE),
+    ("POST", r"/coordination/catalogue/versions", frozenset()),
     # disclosure: public, read-only
     ("GET", r"/disclosure/public/.*", EVERYONE),
     # credit
@@ -57,11 +60,14 @@ INTENT: list[tuple[str, str, frozenset[str]]] = [
     ("POST", r"/inspection/inspectors", frozenset({"admin"})),
     ("PATCH", r"/inspection/inspectors/\{inspector_id\}", frozenset({"admin"})),
     ("POST|PATCH|DELETE", r"/inspection/items(/\{item_id\})?", frozenset({"inspector", "admin"})),
-    ("POST", r"/inspection/(plans(/\{plan_id\}/(commit|draw))?|key-inspections|tasks/\{task_id\}/reassign)",
+    ("POST", r"/inspection/(plans(/\{plan_id\}/(secret-commitment|commit|reveal|draw))?|key-inspections|tasks/\{task_id\}/reassign)",
      frozenset({"inspector", "admin"})),
     ("POST", r"/inspection/results(/\{result_id\}/publish)?", frozenset({"inspector", "admin"})),
     # casework
     ("GET", r"/casework/services", EVERYONE),
+    # Open311 GeoReport v2: public reads; only intake clients (the hotline's) file, with their api_key
+    ("GET", r"/casework/open311/v2/(services|requests|tokens)(/\{[a-z_]+\})?\.\{format\}", EVERYONE),
+    ("POST", r"/casework/open311/v2/requests\.\{format\}", frozenset({"hotline"})),
     ("POST", r"/casework/complaints", frozenset({"public", "hotline", "case_officer"})),
     ("GET", r"/casework/complaints(/\{complaint_id\})?", (CASE_READERS - {"head"}) | {"hotline"}),
     ("POST", r"/casework/complaints/\{complaint_id\}/[a-z_]+", frozenset({"case_officer"})),
@@ -69,6 +75,7 @@ INTENT: list[tuple[str, str, frozenset[str]]] = [
     ("POST", r"/casework/reviews/\{review_id\}/(pass|reject)", frozenset({"legal_reviewer"})),
     ("POST", r"/casework/cases/\{case_id\}/clear_fact", frozenset({"legal_reviewer", "head"})),
     ("POST|PATCH", r"/casework/(cases|decisions)(/\{[a-z_]+\}(/[a-z_]+)?)?", frozenset({"case_officer"})),
+    ("GET", r"/casework/discretion/benchmarks", EVERYONE),  # published (APL art. 34)
     ("GET|POST", r"/casework/discretion/\{violation_type\}/recommendation", frozenset({"case_officer", "legal_reviewer"})),
 ]
 

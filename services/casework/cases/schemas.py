@@ -3,13 +3,13 @@ casework API model shares (apart from models.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shared.contracts.codes import PartyKind, ViolationType
-from shared.contracts.dates import LegalDate
+from shared.contracts.dates import LegalDate, Timestamp
 from shared.identifiers import validate_uscc
 
 USCC = Annotated[str, Field(min_length=18, max_length=18, examples=["91310000MA1FL0001R"],
@@ -90,7 +90,7 @@ class EvidenceOut(BaseModel):
     collected_on: date
     collected_by: list[str]
     added_by: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ClockOut(BaseModel):
@@ -138,8 +138,8 @@ class CaseOut(BaseModel):
     closed_on: date | None
     clock: ClockOut
     revision: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class CasePage(Page):
@@ -151,7 +151,7 @@ class CasePage(Page):
 
 class HistoryEntry(BaseModel):
     seq: int
-    at: datetime
+    at: Timestamp
     actor_kind: str
     actor_client_id: str | None
     actor_department: str | None

@@ -9,6 +9,10 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from services.casework.cases.schemas import USCC, CaseOut, Step
 from services.casework.decisions import service as decisions
 from services.casework.decisions.schemas import (
+    BandOut,
+    BenchmarkList,
+    BenchmarkTableOut,
+    DecisionChange,
     DecisionCreate,
     DecisionOut,
     DecisionPage,
@@ -17,10 +21,13 @@ from services.casework.decisions.schemas import (
     RecommendationRequest,
     Revoke,
     Serve,
+    ViolationBenchmarkOut,
 )
 from services.casework.deps import CaseId, after_id, commit_case, next_cursor
 from services.casework.models import Decision
 from shared.app import problem_responses
+from shared.contracts.codes import DepartmentCode
+from shared.contracts.dates import LegalDate
 from shared.paging import etag_for
 from shared.web import (
     DEFAULT_LIMIT,
@@ -109,6 +116,38 @@ async def revoke_decision(decision_id: DecisionId, body: Revoke, session: Sessio
     d = await decisions.revoke(session, principal, decision_id, body)
     await session.commit()
     return decision_out(d)
+
+
+@router.post("/decisions/{decision_id}/change", status_code=201, tags=["decisions"],
+             summary="Change a decision: publish its new version",
+             description="The decision is replaced by a new version decided on the same case (every gate of a "
+                         "decision applies again: rights, hearing, benchmark, legal review). The old one is "
+                         "withdrawn from publication within 3 working days; each names the other (`replaces_id`, "
+                         "`replaced_by_id`). Emits sup.casework.decision.issued (with `replaces`) and "
+                         "sup.casework.decision.revoked (kind `changed`, with `replaced_by`).", responses=WRITE)
+async def change_decision(decision_id: DecisionId, body: DecisionChange, session: SessionDep,
+                          principal: PrincipalDep) -> DecisionOut:
+    d = await decisions.change(session, principal, decision_id, body)
+    await session.commit()
+    return decision_out(d)
+
+
+@router.get("/discretion/benchmarks", tags=["discretion"], summary="The published discretion benchmarks",
+            description="Public (APL art. 34): each department's benchmark in force on `as_of` (default today): "
+                        "its violation types with legal basis, the statutory fine range and the money range of "
+                        "each band. A fine outside the statutory range is refused; outside the recommended band "
+                        "it needs a stated reason and a passed legal review. `sample: true` marks demo data.",
+            responses=problem_responses(422))
+async def list_benchmarks(department: Annotated[DepartmentCode | None, Query(examples=["scjgj"])] = None,
+                          as_of: Annotated[LegalDate | None, Query()] = None) -> BenchmarkList:
+    day, tables = decisions.published_benchmarks(as_of, department)
+    return BenchmarkList(as_of=day, items=[BenchmarkTableOut(
+        department=t.department, version=t.version, effective=t.effective, sample=t.sample,
+        violations=[ViolationBenchmarkOut(
+            code=v.code, name=v.name, legal_basis=v.legal_basis, statutory_min=v.statutory.min_amount,
+            statutory_max=v.statutory.max_amount,
+            bands=[BandOut(band=b.value, min_amount=r.min_amount, max_amount=r.max_amount) for b, r in v.bands.items()])
+            for v in t.violations.values()]) for t in tables])
 
 
 @router.get("/discretion/{violation_type}/recommendation", tags=["discretion"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from services.casework.cases.schemas import USCC, Page, Strict
 from services.casework.rules.penalties import DecisionKind, PenaltyKind
 from shared.contracts.codes import RevocationKind, Severity, ViolationType
-from shared.contracts.dates import LegalDate
+from shared.contracts.dates import LegalDate, Timestamp
 
 CENT = Decimal("0.01")
 Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e11"), decimal_places=2), AfterValidator(lambda v: v.quantize(CENT))]
@@ -56,6 +56,38 @@ class RecommendationOut(BaseModel):
     first_offence_source: Literal["record", "caller"]
     table_version: str
     sample_table: bool
+    department: str = Field(description="the department whose published benchmark this is")
+    legal_basis: str
+    statutory_min: Decimal = Field(description="the lowest fine the law allows (below it only when mitigated)")
+    statutory_max: Decimal = Field(description="the highest fine the law allows; nothing above is lawful")
+
+
+class BandOut(BaseModel):
+    band: str
+    min_amount: Decimal
+    max_amount: Decimal
+
+
+class ViolationBenchmarkOut(BaseModel):
+    code: str = Field(examples=["food_labelling"])
+    name: str
+    legal_basis: str
+    statutory_min: Decimal
+    statutory_max: Decimal
+    bands: list[BandOut]
+
+
+class BenchmarkTableOut(BaseModel):
+    department: str = Field(examples=["scjgj"])
+    version: str = Field(examples=["scjgj-sample-2021.09"])
+    effective: date
+    sample: bool = Field(description="true: illustrative sample data, not a department's adopted benchmark")
+    violations: list[ViolationBenchmarkOut]
+
+
+class BenchmarkList(BaseModel):
+    as_of: date
+    items: list[BenchmarkTableOut]
 
 
 class DecisionCreate(Strict):
@@ -76,6 +108,10 @@ class DecisionCreate(Strict):
     lifelong_ban: bool = False
     decided_on: LegalDate | None = None
     summary: str = Field("", max_length=4000)
+    band_departure_reason: str | None = Field(
+        None, min_length=1, max_length=4000,
+        description="Required when the fine lies outside the recommended band of the department's published "
+                    "benchmark (within the statutory range); such a decision also needs a passed legal review")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "case_id": "0192f0c2-7c1e-7a3b-9d7e-1c2b3a4d5e6f", "decision_kind": "penalty",
@@ -122,7 +158,9 @@ class DecisionOut(BaseModel):
     withdrawal_due_provisional: bool = Field(
         description="withdrawal_due was counted with a year whose holiday schedule is not loaded: it may still move",
         examples=[False])
-    created_at: datetime
+    replaces_id: str | None = Field(None, description="the changed decision this one replaces (its new version)")
+    replaced_by_id: str | None = Field(None, description="status changed: the decision that replaced this one")
+    created_at: Timestamp
 
 
 class DecisionPage(Page):
@@ -140,6 +178,14 @@ class Payment(Strict):
     amount: Amount = Field(gt=0)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"amount": "20000.00"}]})
+
+
+class DecisionChange(DecisionCreate):
+    """The new version of a decision: the old one is withdrawn (3 working days), this one published."""
+
+    case_id: str | None = Field(None, max_length=36, description="ignored: the changed decision's case")
+    change_reason: str = Field(min_length=1, max_length=2000,
+                               examples=["fine reduced on administrative reconsideration"])
 
 
 class Revoke(Strict):

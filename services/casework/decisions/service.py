@@ -20,14 +20,17 @@ from services.casework.cases.service import (
     load,
     move,
     now,
+    party_kind_for,
     readable_department_filter,
     record,
     require_case_officer,
+    require_matter_authority,
     require_reader,
     today,
 )
 from services.casework.decisions.repository import DecisionRepository
 from services.casework.decisions.schemas import (
+    DecisionChange,
     DecisionCreate,
     Payment,
     RecommendationRequest,
@@ -41,14 +44,21 @@ from services.casework.rules.clocks import payment_deadline, service_deadline
 from services.casework.rules.discretion import (
     DiscretionFacts,
     Recommendation,
+    benchmark_of,
+    check_fine,
+    rec_range,
     recommend_band,
+    tables_in_force,
 )
-from services.casework.rules.discretion_tables import Band
+from services.casework.rules.discretion_tables import Band, DiscretionTable
 from services.casework.rules.fees import late_fee
 from services.casework.rules.first_offence import is_first_offence
 from services.casework.rules.hearing import ProposedPenalty, hearing_right_applies
 from services.casework.rules.legal_review import LegalReview as ReviewFact
-from services.casework.rules.legal_review import new_review_needed, review_allows_decision
+from services.casework.rules.legal_review import (
+    new_review_needed,
+    review_allows_decision,
+)
 from services.casework.rules.penalties import DecisionKind, PenaltyKind
 from services.casework.rules.publicity import decision_publishable, withdrawal_deadline
 from services.casework.rules.routing import decision_number
@@ -64,14 +74,15 @@ from services.casework.rules.workflow import CaseAction as A
 from shared.auth import Principal
 from shared.bus.outbox import add_event
 from shared.contracts.casework import CaseClosed, DecisionIssued, DecisionRevoked
+from shared.contracts.codes import PartyKind, RevocationKind, Severity
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.ids import new_id
 
 K = PenaltyKind
 MONEY_KINDS = {K.FINE}
-CONFISCATION_KINDS = {K.CONFISCATE_ILLEGAL_GAINS, K.CONFISCATE_ILLEGAL_PROPERTY}
-SEVERITY_OF_BAND = {Band.NO_PENALTY: "minor", Band.MITIGATED: "minor", Band.LIGHTER: "minor",
-                    Band.GENERAL: "general", Band.HEAVIER: "serious"}
+CONFISCATION_KINDS = {K.CONFISCATION_OF_ILLEGAL_GAINS, K.CONFISCATION_OF_ILLEGAL_PROPERTY}
+SEVERITY_OF_BAND = {Band.NO_PENALTY: Severity.MINOR, Band.MITIGATED: Severity.MINOR, Band.LIGHTER: Severity.MINOR,
+                    Band.GENERAL: Severity.GENERAL, Band.HEAVIER: Severity.SERIOUS}
 
 
 # ---------------------------------------------------------------------------- discretion
@@ -81,15 +92,18 @@ async def first_offence(session: AsyncSession, uscc: str, as_of: date) -> bool:
     return is_first_offence(await DecisionRepository(session).prior_penalty_dates(uscc), as_of)
 
 
-def recommend(violation_type: str, facts: DiscretionFacts, as_of: date, field: str) -> Recommendation:
+def recommend(violation_type: str, facts: DiscretionFacts, as_of: date, field: str, date_field: str,
+              department: str | None = None) -> Recommendation:
     try:
-        return recommend_band(violation_type, facts, as_of=as_of)
+        return recommend_band(violation_type, facts, as_of=as_of, department=department)
     except KeyError as exc:
         raise Unprocessable.field(field, "known_violation_type", str(exc.args[0])) from None
+    except LookupError as exc:  # the date is before the first benchmark in force
+        raise Unprocessable.field(date_field, "rule_in_force", str(exc.args[0])) from None
 
 
 async def recommendation(session: AsyncSession, principal: Principal, violation_type: str, facts_in: RecommendationRequest | None,
-                         uscc: str | None, as_of: date | None) -> dict[str, Any]:
+                         uscc: str | None, as_of: date | None, date_field: str) -> dict[str, Any]:
     """The benchmark is public (APL art. 34); the first-offence lookup is for departments only."""
     day = as_of or today()
     raw = facts_in.model_dump(exclude={"uscc", "as_of"}) if facts_in is not None else {}
@@ -98,11 +112,21 @@ async def recommendation(session: AsyncSession, principal: Principal, violation_
         first, source = await first_offence(session, uscc, day), "record"
     else:
         first, source = caller_first, "caller"
-    rec = recommend(violation_type, DiscretionFacts(**raw, first_offence=first), day, "path.violation_type")
+    rec = recommend(violation_type, DiscretionFacts(**raw, first_offence=first), day, "path.violation_type",
+                    date_field)
     out = asdict(rec)
     out.update(education_required=rec.education_required, first_offence=first, first_offence_source=source,
                sample_table=rec.sample_table)
     return out
+
+
+def published_benchmarks(as_of: date | None, department: str | None) -> tuple[date, list[DiscretionTable]]:
+    """Every department's benchmark in force on the day, default today (APL art. 34: published)."""
+    day = as_of or today()
+    try:
+        return day, tables_in_force(day, department)
+    except LookupError as exc:
+        raise Unprocessable.field("query.as_of", "rule_in_force", str(exc.args[0])) from None
 
 
 # ---------------------------------------------------------------------------- issuing
@@ -129,11 +153,54 @@ async def _gate_facts(repo: CaseRepository, case: Case, fine: Decimal) -> tuple[
     rejected = new_review_needed(case.review_status)
     if not req.required and not rejected:  # a review matters where one is required or was rejected (APL art. 58)
         return CaseFacts(case.suspected_crime, False, False), req.reasons
+    passed = await _review_passed(repo, case)
+    return CaseFacts(case.suspected_crime, req.required, passed, legal_review_rejected=rejected), req.reasons
+
+
+async def _review_passed(repo: CaseRepository, case: Case) -> bool:
     reviews = await ReviewRepository(repo.session).of_case(case.id)
     latest = reviews[-1] if reviews else None
     fact = ReviewFact(latest.reviewer_id or "", latest.status) if latest else None  # type: ignore[arg-type]
-    passed = review_allows_decision(fact, case.investigators)
-    return CaseFacts(case.suspected_crime, req.required, passed, legal_review_rejected=rejected), req.reasons
+    return review_allows_decision(fact, case.investigators)
+
+
+def _within_statutory_maximum(case: Case, data: DecisionCreate) -> None:
+    """A fine above what the law allows is unlawful whatever the case's state: refused first, so no
+    review is ever asked to pass it."""
+    violation_type = data.violation_type or case.violation_type
+    if not violation_type or data.fine_amount <= 0:
+        return
+    try:
+        table, bench = benchmark_of(violation_type, data.decided_on or today(), department=case.department)
+    except LookupError:
+        return  # reported with its field once the decision's date and type are checked
+    if data.fine_amount > bench.statutory.max_amount:
+        raise Unprocessable.field("body.fine_amount", "statutory_range",
+                                  f"¥{data.fine_amount} exceeds the statutory maximum ¥{bench.statutory.max_amount}: "
+                                  f"{bench.legal_basis} (benchmark {table.version})")
+
+
+async def _within_benchmark(repo: CaseRepository, case: Case, data: DecisionCreate, rec: Recommendation,
+                            band: Band) -> str | None:
+    """The benchmark binds: a fine outside the statutory range is refused; one outside the recommended
+    band needs a stated reason and a passed legal review. Returns the departure reason, if any."""
+    if data.fine_amount <= 0:
+        return None
+    check = check_fine(rec, band, data.fine_amount)
+    if check.refused is not None:
+        raise Unprocessable.field("body.fine_amount", *check.refused)
+    if not check.departs:
+        return None
+    r = rec_range(rec, band)
+    where = f"¥{data.fine_amount} is outside the recommended {band.value} band ¥{r.min_amount}-{r.max_amount}"
+    if not data.band_departure_reason:
+        raise Unprocessable.field("body.band_departure_reason", "band_departure_reason",
+                                  f"{where} ({rec.table_version}): state why the benchmark is departed from")
+    if not await _review_passed(repo, case):
+        raise Conflict(f"{where}: a departure from the benchmark is decided only after a passed legal review "
+                       "(APL art. 58(1)(4); benchmark rule)", current_state=case.state,
+                       allowed=["submit_for_review"], rule="discretion.departure_review")
+    return data.band_departure_reason
 
 
 def _rights_heard(case: Case, data: DecisionCreate, decided_on: date) -> None:
@@ -171,10 +238,12 @@ def _full_text(number: str, case: Case, data: DecisionCreate, rec: Recommendatio
             "within 60 days or bring an administrative lawsuit within 6 months.")
 
 
-async def issue(session: AsyncSession, principal: Principal, data: DecisionCreate) -> Decision:
+async def issue(session: AsyncSession, principal: Principal, data: DecisionCreate,
+                replaces: Decision | None = None) -> Decision:
     repo = CaseRepository(session)
     case = await load(repo, data.case_id, for_update=True)
-    require_case_officer(principal, case.department, case.matter_code)
+    require_case_officer(principal, case.department)
+    _within_statutory_maximum(case, data)
     facts, review_reasons = await _gate_facts(repo, case, data.fine_amount)
     try:  # state, suspected crime (APL art. 27) and the review gate (art. 58) before anything else
         check_transition(case.state, A.DECIDE, facts)
@@ -189,10 +258,12 @@ async def issue(session: AsyncSession, principal: Principal, data: DecisionCreat
         raise Unprocessable.field("body.case_id", "party_name",
                                   "the case's party is not identified yet; set party_name on the case first")
     decided_on = action_date(data.decided_on, "body.decided_on", not_before=case.filed_on)
+    await require_matter_authority(session, principal, case.matter_code, decided_on)
     _shape(data)
     first = await first_offence(session, case.uscc, decided_on)
     raw = data.facts.model_dump(exclude={"first_offence"})
-    rec = recommend(violation_type, DiscretionFacts(**raw, first_offence=first), decided_on, "body.violation_type")
+    rec = recommend(violation_type, DiscretionFacts(**raw, first_offence=first), decided_on, "body.violation_type",
+                    "body.decided_on", department=case.department)
     kind = data.decision_kind
     if kind == DecisionKind.PENALTY and rec.mandatory_no_penalty:
         raise Unprocessable.field("body.decision_kind", "mandatory_no_penalty",
@@ -207,6 +278,7 @@ async def issue(session: AsyncSession, principal: Principal, data: DecisionCreat
     if kind == DecisionKind.PENALTY:
         _rights_heard(case, data, decided_on)
     band = rec.if_not_waived if (rec.may_waive and kind == DecisionKind.PENALTY) else rec.band
+    departure = await _within_benchmark(repo, case, data, rec, band or rec.band)
     clock = await decision_clock_of(repo, case, decided_on)
 
     seq = await DecisionRepository(session).next_number(case.department, decided_on.year)
@@ -223,9 +295,11 @@ async def issue(session: AsyncSession, principal: Principal, data: DecisionCreat
         decision_due=clock.deadline.due, publishable=publishable,
         summary=_summary(case, data), full_text=_full_text(number, case, data, rec, decided_on),
         discretion={**{k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(rec).items()},
-                    "first_offence": first, "applied_band": str(band or rec.band), "review_reasons": review_reasons},
+                    "first_offence": first, "applied_band": str(band or rec.band), "review_reasons": review_reasons,
+                    "band_departure_reason": departure},
         education_given=data.education_given, service_due=serve_by.due, service_due_provisional=serve_by.provisional,
         status="issued", issued_by=principal.client_id or "", created_at=now(),
+        replaces_id=replaces.id if replaces else None,
     )
     # Staged, not flushed one by one: the decision, the case's changes and the record line are
     # written together when the record line is appended.
@@ -241,13 +315,13 @@ async def issue(session: AsyncSession, principal: Principal, data: DecisionCreat
             source="own", revoked=False))
     await add_event(session, DecisionIssued(
         decision_id=decision.id, decision_number=number, case_id=case.id, uscc=case.uscc, party_name=case.party_name,
-        party_kind="organisation" if case.party_kind == "organisation" else "person",
+        party_kind=PartyKind(party_kind_for(case.uscc, None)),
         violation_type=violation_type, decision_kind=kind.value, penalty_kinds=decision.penalty_kinds,
         fine_amount=data.fine_amount, confiscation_amount=data.confiscation_amount, severity=decision.severity,
         lifelong_ban=data.lifelong_ban, legal_basis=data.legal_basis, department=case.department,
         matter_code=case.matter_code, decided_on=decided_on, publishable=publishable, summary=decision.summary,
-        full_text=decision.full_text,
-    ), subject=decision.id)
+        replaces=replaces.decision_number if replaces else None,
+    ), subject=decision.id)  # not the full text: no consumer needs it, and it names the party whole
     return decision
 
 
@@ -260,7 +334,7 @@ async def _for_officer(session: AsyncSession, principal: Principal, decision_id:
         raise NotFound(f"no decision {decision_id}")
     repo = CaseRepository(session)
     case = await load(repo, decision.case_id, for_update=True)
-    require_case_officer(principal, case.department, case.matter_code)
+    require_case_officer(principal, case.department)
     return decision, case, repo
 
 
@@ -307,7 +381,7 @@ def check_allowed(case: Case) -> set[CaseAction]:
 async def close(session: AsyncSession, principal: Principal, case_id: str, data: Step) -> Case:
     repo = CaseRepository(session)
     case = await load(repo, case_id, for_update=True)
-    require_case_officer(principal, case.department, case.matter_code)
+    require_case_officer(principal, case.department)
     decisions = await DecisionRepository(session).of_case(case.id)
     decision = decisions[-1] if decisions else None
     if case.state == CaseState.EXECUTION and decision is not None and decision.paid_on is None:
@@ -322,24 +396,56 @@ async def close(session: AsyncSession, principal: Principal, case_id: str, data:
     return case
 
 
-async def revoke(session: AsyncSession, principal: Principal, decision_id: str, data: Revoke) -> Decision:
-    decision, case, repo = await _for_officer(session, principal, decision_id)
-    if decision.status != "issued":
-        raise Conflict(f"the decision is already {decision.status}", current_state=case.state, allowed=[])
-    on = action_date(data.on, "body.on", not_before=decision.decided_on)
+async def _withdraw(session: AsyncSession, principal: Principal, decision: Decision, case: Case, repo: CaseRepository,
+                    *, kind: RevocationKind, reason: str, on: date, action: CaseAction) -> date:
+    """The decision stops counting: its publication is withdrawn within 3 working days."""
     withdrawal = withdrawal_deadline(on)
     withdraw_by = withdrawal.due
-    await move(repo, case, principal, A.REVOKE, decision=decision, details={
-        "decision_id": decision.id, "kind": data.kind, "reason": data.reason, "withdraw_by": withdraw_by.isoformat()})
-    decision.status, decision.revoked_on, decision.revoke_reason = data.kind, on, data.reason
+    await move(repo, case, principal, action, decision=decision, details={
+        "decision_id": decision.id, "kind": kind.value, "reason": reason, "withdraw_by": withdraw_by.isoformat()})
+    decision.status, decision.revoked_on, decision.revoke_reason = kind.value, on, reason
     decision.withdrawal_due, decision.withdrawal_due_provisional = withdraw_by, withdrawal.provisional
     if decision.uscc:
         await DecisionRepository(session).mark_prior_revoked(decision.uscc, decision.decision_number)
-    await add_event(session, DecisionRevoked(
+    return withdraw_by
+
+
+def _revoked_event(decision: Decision, withdraw_by: date, replaced_by: str | None = None) -> DecisionRevoked:
+    return DecisionRevoked(
         decision_id=decision.id, decision_number=decision.decision_number, uscc=decision.uscc or "",
-        department=decision.department, kind=data.kind, reason=data.reason, revoked_on=on,
-        withdraw_by=withdraw_by), subject=decision.id)
+        department=decision.department, kind=RevocationKind(decision.status), reason=decision.revoke_reason or "",
+        revoked_on=decision.revoked_on, withdraw_by=withdraw_by, replaced_by=replaced_by)
+
+
+async def _issued_decision(session: AsyncSession, principal: Principal, decision_id: str) -> tuple[Decision, Case, CaseRepository]:
+    decision, case, repo = await _for_officer(session, principal, decision_id)
+    if decision.status != "issued":
+        raise Conflict(f"the decision is already {decision.status}", current_state=case.state, allowed=[])
+    return decision, case, repo
+
+
+async def revoke(session: AsyncSession, principal: Principal, decision_id: str, data: Revoke) -> Decision:
+    decision, case, repo = await _issued_decision(session, principal, decision_id)
+    on = action_date(data.on, "body.on", not_before=decision.decided_on)
+    withdraw_by = await _withdraw(session, principal, decision, case, repo, kind=data.kind, reason=data.reason, on=on,
+                                  action=A.REVOKE)
+    await add_event(session, _revoked_event(decision, withdraw_by), subject=decision.id)
     return decision
+
+
+async def change(session: AsyncSession, principal: Principal, decision_id: str, data: DecisionChange) -> Decision:
+    """A changed decision is published as its new version: the old one is withdrawn within 3 working
+    days, the new one goes through every gate of a decision, and each names the other."""
+    old, case, repo = await _issued_decision(session, principal, decision_id)
+    on = action_date(data.decided_on, "body.decided_on", not_before=old.decided_on)
+    withdraw_by = await _withdraw(session, principal, old, case, repo, kind=RevocationKind.CHANGED,
+                                  reason=data.change_reason, on=on, action=A.CHANGE_DECISION)
+    body = DecisionCreate.model_validate(data.model_dump(exclude={"change_reason"}) | {
+        "case_id": case.id, "decided_on": on})
+    new = await issue(session, principal, body, replaces=old)
+    old.replaced_by_id = new.id
+    await add_event(session, _revoked_event(old, withdraw_by, replaced_by=new.decision_number), subject=old.id)
+    return new
 
 
 # ---------------------------------------------------------------------------- reads and the read model

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.casework.cases.schemas import Page, Strict
+from shared.contracts.dates import Timestamp
 
 
 class ReviewOut(BaseModel):
@@ -17,10 +16,10 @@ class ReviewOut(BaseModel):
     reasons: list[str]
     thresholds_version: str
     submitted_by: str
-    submitted_at: datetime
+    submitted_at: Timestamp
     reviewer_id: str | None
     opinion: str | None
-    decided_at: datetime | None
+    decided_at: Timestamp | None
 
 
 class ReviewPage(Page):

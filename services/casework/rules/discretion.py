@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from .discretion_tables import DISCRETION_TABLES, Band, DiscretionTable
+from .discretion_tables import (
+    DISCRETION_TABLES,
+    Band,
+    DiscretionTable,
+    MoneyRange,
+    ViolationBenchmark,
+)
 from .versions import pick_version
 
 Harm = Literal["none", "minor", "general", "serious"]
@@ -44,6 +50,10 @@ class Recommendation:
     table_version: str
     if_not_waived: Band | None = None  # band to use when a may-waive case is penalised
     sample_table: bool = field(default=False)
+    department: str = ""
+    legal_basis: str = ""
+    statutory_min: Decimal = Decimal(0)
+    statutory_max: Decimal = Decimal(0)
 
     @property
     def education_required(self) -> bool:
@@ -110,19 +120,45 @@ def _factor_band(f: DiscretionFacts) -> tuple[Band, list[str]]:
     return Band.GENERAL, d or ["no factor moves the case from the general band"]
 
 
+def tables_in_force(as_of: date | None = None, department: str | None = None) -> list[DiscretionTable]:
+    """Each department's benchmark in force on `as_of` (today's latest when None); LookupError when
+    no department has one yet."""
+    departments = sorted({t.department for t in DISCRETION_TABLES if department in (None, t.department)})
+    tables = []
+    for d in departments:
+        try:
+            tables.append(pick_version([t for t in DISCRETION_TABLES if t.department == d], as_of))
+        except LookupError:
+            continue
+    if not tables and departments:
+        first = min(t.effective for t in DISCRETION_TABLES if t.department in departments)
+        raise LookupError(f"no discretion benchmark in force on {as_of}; the first takes effect {first}")
+    return tables
+
+
+def benchmark_of(violation_type: str, as_of: date | None = None, table_version: str | None = None,
+                 department: str | None = None) -> tuple[DiscretionTable, ViolationBenchmark]:
+    """The table and entry for `violation_type`: from the version named, else the tables in force."""
+    if table_version is not None:
+        tables = [pick_version(DISCRETION_TABLES, version=table_version)]
+    else:
+        tables = tables_in_force(as_of, department)
+    for table in tables:
+        if violation_type in table.violations:
+            return table, table.violations[violation_type]
+    known = sorted(v for t in tables for v in t.violations)
+    raise KeyError(f"no benchmark for {violation_type!r}"
+                   + (f" of department {department}" if department else "") + f" in force; known: {known}")
+
+
 def recommend_band(
     violation_type: str,
     facts: DiscretionFacts,
     table_version: str | None = None,
     as_of: date | None = None,
+    department: str | None = None,
 ) -> Recommendation:
-    table: DiscretionTable = pick_version(DISCRETION_TABLES, as_of, table_version)
-    try:
-        bench = table.violations[violation_type]
-    except KeyError:
-        raise KeyError(
-            f"no benchmark for {violation_type!r} in {table.version}; known: {sorted(table.violations)}"
-        ) from None
+    table, bench = benchmark_of(violation_type, as_of, table_version, department)
 
     def rec(
         band: Band, reasons: list[str], mandatory=False, waive=False, alt=None
@@ -139,8 +175,11 @@ def recommend_band(
             table.version,
             alt,
             table.sample,
+            table.department,
+            bench.legal_basis,
+            bench.statutory.min_amount,
+            bench.statutory.max_amount,
         )
-
     if no_fault_no_penalty(facts):
         return rec(
             Band.NO_PENALTY, ["no subjective fault (APL art. 33(2))"], mandatory=True
@@ -163,3 +202,28 @@ def recommend_band(
             alt=band,
         )
     return rec(band, reasons)
+
+
+class FineCheck(NamedTuple):
+    refused: tuple[str, str] | None  # (rule, message): the fine is unlawful
+    departs: bool  # lawful but outside the recommended band: a stated reason and a legal review
+
+
+# Administrative Penalty Law (2021) arts. 4, 32, 34: a fine stays within the range the law sets
+# (below its minimum only with a statutory mitigation, the mitigated band); the published
+# benchmark binds, so a fine outside the recommended band is a departure to be reasoned and reviewed.
+def check_fine(rec: Recommendation, applied: Band, fine: Decimal) -> FineCheck:
+    _, bench = benchmark_of(rec.violation_type, table_version=rec.table_version)
+    basis = f"{bench.legal_basis} (benchmark {rec.table_version})"
+    law = bench.statutory
+    if fine > law.max_amount:
+        return FineCheck(("statutory_range", f"¥{fine} exceeds the statutory maximum ¥{law.max_amount}: {basis}"), False)
+    if fine < law.min_amount and applied != Band.MITIGATED:
+        why = f"¥{fine} is below the statutory minimum ¥{law.min_amount} and no statutory mitigation applies"
+        return FineCheck(("statutory_range", f"{why} (APL art. 32): {basis}"), False)
+    return FineCheck(None, fine not in bench.bands[applied])
+
+
+def rec_range(rec: Recommendation, band: Band) -> MoneyRange:
+    """The money range of `band` in the benchmark the recommendation used."""
+    return benchmark_of(rec.violation_type, table_version=rec.table_version)[1].bands[band]

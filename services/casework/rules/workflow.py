@@ -49,6 +49,7 @@ class CaseAction(StrEnum):
     START_EXECUTION = "start_execution"
     CLOSE = "close"
     REVOKE = "revoke"
+    CHANGE_DECISION = "change_decision"  # the decision is replaced by a new version
     TRANSFER = "transfer"
     TRANSFER_JUDICIAL = "transfer_judicial"
     RETURN_FROM_JUDICIAL = "return_from_judicial"
@@ -106,15 +107,20 @@ TRANSITIONS: dict[CaseState, dict[CaseAction, CaseState]] = {
     },
     S.DECISION_PENDING: {
         A.DECIDE: S.DECIDED,
+        # APL arts. 64(1), 85: the party may still ask for a hearing until its 5 working days end
+        A.REQUEST_HEARING: S.HEARING,
         A.SUBMIT_FOR_REVIEW: S.LEGAL_REVIEW,
         A.RESUME_INVESTIGATION: S.INVESTIGATION,
         A.TRANSFER_JUDICIAL: S.TRANSFERRED_JUDICIAL,
     },
-    S.DECIDED: {A.SERVE: S.SERVED, A.REVOKE: S.REVOKED},
-    S.SERVED: {A.START_EXECUTION: S.EXECUTION, A.CLOSE: S.CLOSED, A.REVOKE: S.REVOKED},
-    S.EXECUTION: {A.CLOSE: S.CLOSED, A.REVOKE: S.REVOKED},
-    # a closed case's decision can still be revoked on reconsideration or litigation
-    S.CLOSED: {A.REVOKE: S.REVOKED},
+    # APL art. 75 and Administrative Reconsideration Law: a wrong decision is revoked, or changed,
+    # the change deciding the case again as a new version of the decision
+    S.DECIDED: {A.SERVE: S.SERVED, A.REVOKE: S.REVOKED, A.CHANGE_DECISION: S.DECISION_PENDING},
+    S.SERVED: {A.START_EXECUTION: S.EXECUTION, A.CLOSE: S.CLOSED, A.REVOKE: S.REVOKED,
+               A.CHANGE_DECISION: S.DECISION_PENDING},
+    S.EXECUTION: {A.CLOSE: S.CLOSED, A.REVOKE: S.REVOKED, A.CHANGE_DECISION: S.DECISION_PENDING},
+    # a closed case's decision can still be revoked or changed on reconsideration or litigation
+    S.CLOSED: {A.REVOKE: S.REVOKED, A.CHANGE_DECISION: S.DECISION_PENDING},
     S.NOT_FILED: {},
     S.TRANSFERRED: {},
     # APL art. 27(1): no criminal liability but a penalty is due -> handed back
@@ -176,7 +182,7 @@ def _guard(state: CaseState, action: CaseAction, facts: CaseFacts) -> str | None
     ):
         return "legal review required and not passed (APL art. 58)"
     # Administrative Penalty Law (2021) art. 63: a hearing only where the penalty carries the right
-    if action == A.REQUEST_HEARING and state == S.PRIOR_NOTICE and not facts.hearing_right:
+    if action == A.REQUEST_HEARING and not facts.hearing_right:
         return "the intended penalty carries no hearing right (APL art. 63)"
     return None
 

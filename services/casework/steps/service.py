@@ -215,7 +215,7 @@ async def notify_rights(session: AsyncSession, principal: Principal, case_id: st
 async def request_hearing(session: AsyncSession, principal: Principal, case_id: str, data: Step) -> Case:
     """APL art. 64(1): the party asks within 5 working days of being told (art. 85)."""
     repo, case = await for_officer(session, principal, case_id)
-    if case.state == S.PRIOR_NOTICE and not case.hearing_right:
+    if case.state in (S.PRIOR_NOTICE, S.DECISION_PENDING) and not case.hearing_right:
         raise Conflict("the intended penalty carries no hearing right (APL art. 63)",
                        current_state=case.state, hearing_right=False)
     on = action_date(data.on, "body.on", not_before=case.rights_notified_on)

@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.credit.lists.schemas import ListKind
 from services.credit.models import Subject
 from services.credit.subjects import bulk_import
 from services.credit.subjects import service as subjects
@@ -31,6 +30,7 @@ from services.credit.subjects.schemas import (
 from services.credit.subjects.service import may_see_personal_id
 from shared.app import problem_responses
 from shared.auth import Principal
+from shared.contracts.codes import ListKind
 from shared.errors import Unprocessable
 from shared.identifiers import mask_resident_id
 from shared.paging import etag_for
@@ -159,7 +159,7 @@ _CSV_EXAMPLE = ("uscc,name,subject_type,legal_rep_name,legal_rep_id,registered_a
                                       "example": {"rows": SubjectCreate.model_config["json_schema_extra"]["examples"]}},
              }}})
 async def import_subjects(request: Request, session: SessionDep, principal: PrincipalDep) -> ImportReport:
-    bulk_import.authorise_import(principal)
+    subjects.require_role(principal, *subjects.WRITE_ROLES)
     raw = await request.body()
     if len(raw) > MAX_IMPORT_BYTES:
         return _too_large()
@@ -181,6 +181,7 @@ async def import_subjects(request: Request, session: SessionDep, principal: Prin
     else:
         raise Unprocessable.field("header.content-type", "content_type",
                                   "send text/csv or application/json")
+    await bulk_import.authorise_import(session, principal, rows)
     report = ImportReport(received=len(rows), loaded=0, rejected=0, batches=0, errors=[])
     today = subjects.shanghai_today()
     for start in range(0, len(rows), IMPORT_BATCH_ROWS):

@@ -135,6 +135,8 @@ def from_decision(p: DecisionIssued) -> Draft:
            "penalty_kinds": list(p.penalty_kinds), "fine_amount": p.fine_amount,
            "confiscation_amount": p.confiscation_amount, "severity": p.severity, "basis": p.legal_basis,
            "authority": p.department, "decided_on": p.decided_on, "summary": p.summary}
+    if p.replaces:  # the new version of a changed decision names the one it replaces
+        raw["replaces"] = p.replaces
     facts = {"penalty_kinds": list(p.penalty_kinds), "fine_amount": p.fine_amount, "party_type": party_type}
     return Draft(RecordType.PENALTY_DECISION, p.decision_id, p.decision_number, uscc, p.department, p.decided_on,
                  jsonable(raw), facts)

@@ -48,6 +48,7 @@ POLICIES: dict[RecordType, RedactionPolicy] = {
     RecordType.PENALTY_DECISION: RedactionPolicy({
         **_COMMON, **_PARTY, "decision_no": K, "violation_type": T, "penalty_kinds": K, "fine_amount": K,
         "confiscation_amount": K, "severity": K, "basis": T, "authority": K, "decided_on": K, "summary": T,
+        "replaces": K,
     }),
     RecordType.LICENCE: RedactionPolicy({
         **_COMMON, **_PARTY, "licence_no": K, "licence_name": T, "kind": K, "by_commitment": K, "basis": T,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.contracts.codes import SubjectType
+from shared.contracts.dates import Timestamp
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")]
 Department = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,39}$")]
@@ -70,8 +71,8 @@ class ItemOut(BaseModel):
     subject_types: list[str]
     industries: list[str]
     active: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [{
         "id": "01936a8e-7c1a-7d0e-9a51-1f0f6c1d2e3f", "department": "scjgj", "code": "SCJG-SP-001",

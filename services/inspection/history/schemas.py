@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.dates import Timestamp
 
 
 class HistoryOut(BaseModel):
@@ -15,7 +16,7 @@ class HistoryOut(BaseModel):
     uscc: str | None
     plan_id: str | None
     actor: str | None
-    at: datetime
+    at: Timestamp
     detail: dict[str, Any]
 
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [{

@@ -140,9 +140,10 @@ class PublicPlanOut(BaseModel):
 
 
 class PopulationEntry(BaseModel):
+    """A member of the frozen population. Its grade, red-list flag and risk level are internal: they
+    decide its stratum, which is not public (handbook, credit section, "Visibility")."""
+
     uscc: str
-    grade: str | None
-    red_list: bool
     district: str | None
 
 

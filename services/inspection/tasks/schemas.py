@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.inspection.directory.schemas import Strict, Uscc
 from shared.contracts.codes import TaskKind
+from shared.contracts.dates import Timestamp
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 
@@ -25,7 +25,7 @@ class TaskOut(BaseModel):
     stratum: str | None
     reason: str | None = Field(description="Why a key inspection was ordered")
     alert_id: str | None
-    created_at: datetime
+    created_at: Timestamp
 
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [{
         "id": "01936a91-0000-7000-8000-000000000002", "kind": "key", "plan_id": None, "uscc": "91310000MA1FL4QT5X",

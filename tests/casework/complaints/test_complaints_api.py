@@ -64,7 +64,7 @@ async def test_sender_only_for_the_handling_departments_case_officers(databases,
         for caller in (who.reviewer, who.auditor):
             assert ok(await c.get(f"/complaints/{cid}", headers=caller))["sender"] is None
         problem(await c.get(f"/complaints/{cid}", headers=who.other), 403)
-        problem(await c.get(f"/complaints/{cid}"), 403)
+        problem(await c.get(f"/complaints/{cid}"), 401)
         problem(await c.get(f"/complaints/{cid}", headers=who.hotline), 403)  # not one it filed
         listed = ok(await c.get("/complaints", headers=who.officer))["items"]
         assert [x["sender"] for x in listed] == [None]
@@ -119,11 +119,11 @@ async def test_no_decision_until_the_tipped_off_party_is_identified(databases, a
         await step(c, who, case_id, "review_lead")
         await step(c, who, case_id, "file", {"investigators": TEAM})
         await step(c, who, case_id, "start_investigation")
-        await step(c, who, case_id, "notify_rights", {"penalty_kinds": ["fine"], "fine_amount": "2000.00"})
+        await step(c, who, case_id, "notify_rights", {"penalty_kinds": ["fine"], "fine_amount": "20000.00"})
         await step(c, who, case_id, "propose_decision")
         ok(await c.patch(f"/cases/{case_id}", json={"violation_type": "food_labelling"}, headers=who.officer))
         refused = problem(await c.post("/decisions", json=penalty(case_id, fine="2000.00"), headers=who.officer), 422)
         assert "party_name" in rules(refused) and "body.case_id" in fields(refused)
         ok(await c.patch(f"/cases/{case_id}", json={"party_name": "上海某某食品有限公司"}, headers=who.officer))
-        decision = ok(await c.post("/decisions", json=penalty(case_id, fine="2000.00"), headers=who.officer), 201)
+        decision = ok(await c.post("/decisions", json=penalty(case_id, fine="20000.00"), headers=who.officer), 201)
         assert decision["party_name"] == "上海某某食品有限公司"
