@@ -176,7 +176,7 @@ async def list_public_population(session: SessionDep, plan_id: Annotated[str, Pl
     await svc.published_plan(plans, plan_id)
     rows = await svc.population_page(plans, plan_id, after=after_from(cursor) or "", limit=limit)
     return page(rows, limit, lambda r: r.uscc,
-                lambda r: PopulationEntry(uscc=r[0], grade=r[1], red_list=bool(r[2]), district=r[3]))
+                lambda r: PopulationEntry(uscc=r[0], district=r[3]))
 
 
 async def _record_chunks(request: Request, plan_id: str, record: dict[str, Any]) -> AsyncIterator[bytes]:

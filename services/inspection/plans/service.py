@@ -56,10 +56,9 @@ from shared.ids import new_id, new_ids
 T = TypeVar("T")
 U = TypeVar("U")
 
-# NATS refuses messages above 1 MB: a draw record larger than this travels without its bulk
-# (population first, then the selections); the full record is always at /public/draws/{plan_id}.
+# NATS refuses messages above 1 MB: a draw record larger than this travels without its selections;
+# the full record is always at /public/draws/{plan_id}.
 EVENT_RECORD_MAX_BYTES = 700_000
-EVENT_POPULATION_MAX = 20_000  # larger populations never fit: not even read for the event
 
 
 async def create_plan(plans: PlansRepository, lists: DirectoryRepository, principal: Principal,
@@ -390,10 +389,9 @@ async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, princip
     plan.status, plan.drawn_at, plan.version = "drawn", at, plan.version + 1
     await plans.add(history_entry("draw_completed", plan_id=plan.id, actor=actor, at=at,
                                   selected=len(objects), unassigned=len(assignment.unassigned)))
-    small = plan.population_count is not None and plan.population_count <= EVENT_POPULATION_MAX
     await add_event(plans.session, DrawCompleted(
         plan_id=plan.id, plan_name=plan.name, departments=plan.departments, selected_count=len(objects),
-        drawn_on=drawn_on, record=event_record(record, await plans.population(plan.id) if small else None),
+        drawn_on=drawn_on, record=event_record(record),
     ), subject=plan.id)
     return draw
 
@@ -424,13 +422,13 @@ def population_json(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
              "group_id": None} for r in rows]
 
 
-def event_record(record: dict[str, Any], population: Sequence[Sequence[Any]] | None) -> dict[str, Any]:
-    """The record for the event: whole when it fits, else without its bulk (population: None if too large)."""
-    full = dict(record)
-    full["population"] = population_json(population) if population is not None else None
-    if full["population"] is not None and len(json.dumps(full)) <= EVENT_RECORD_MAX_BYTES:
-        return full
-    lean = {k: v for k, v in record.items() if k not in ("population", "assignment", "strata")}
+def event_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The record for the event, never with the population: its members' grades are internal
+    (handbook, credit "Visibility"), and the event is republished by disclosure. Whole when it fits,
+    else without the selections and the assignment too; the full record is at /public/draws/{plan_id}."""
+    if len(json.dumps(record)) <= EVENT_RECORD_MAX_BYTES:
+        return dict(record)
+    lean = {k: v for k, v in record.items() if k not in ("assignment", "strata")}
     lean["strata"] = [{k: v for k, v in s.items() if k != "selected"} for s in record["strata"]]
     lean["truncated"] = True
     lean["full_record"] = f"/public/draws/{record['plan_id']}"

@@ -120,7 +120,7 @@ def stratum_name(grade: str | None, red_list: bool, risk_level: str | None = Non
 StratumKey = tuple[str | None, bool, str | None]  # (grade or None, red list, risk level or None)
 
 
-def _stratum_order(key: StratumKey) -> tuple[int, bool, int]:
+def stratum_order(key: StratumKey) -> tuple[int, bool, int]:
     grade, red, risk = key
     return (GRADES.index(grade) if grade in GRADES else len(GRADES), red,
             RISK_LEVELS.index(risk) + 1 if risk in RISK_LEVELS else 0)
@@ -274,7 +274,7 @@ def draw_strata(
     the seed was derived under (``rules.seed.commitment_digest``), carried into the result.
     """
     _check_seed(seed)
-    keys = [key for key in sorted(groups, key=_stratum_order) if groups[key]]
+    keys = [key for key in sorted(groups, key=stratum_order) if groups[key]]
     sizes = []
     for key in keys:
         ratio = stratum_ratio(ratios, *key, publicity_check=publicity_check)

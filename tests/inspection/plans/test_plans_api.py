@@ -63,6 +63,8 @@ async def test_draw_selects_per_stratum_at_the_ratios_and_verifies(databases, au
         assert public["seed_commitment"] == committed["seed_commitment"] and "seed" not in public
         assert secrets["scjgj"] not in json.dumps(public) and public["beacon"]["source"] == "test beacon"
         assert (await c.get(f"/public/draws/{plan['id']}")).status_code == 404  # nothing to reveal yet
+        members = (await c.get(f"/public/plans/{plan['id']}/population", params={"limit": 5})).json()["items"]
+        assert len(members) == 5 and all(set(m) == {"uscc", "district"} for m in members)  # grades stay internal
         await reveal_all(c, authority, plan["id"], secrets)
 
         summary = await draw(c, authority, plan["id"])

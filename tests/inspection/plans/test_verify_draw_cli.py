@@ -131,6 +131,7 @@ async def test_the_chain_verifies_over_http_and_from_files_and_each_broken_link_
                                      "--head", str(tmp_path / "head.json"), "--key", str(tmp_path / "key.pem"))
         missing = await asyncio.to_thread(_run, "0000-no-such-plan", "--url", base_i, "--log-url", base_d)
     assert ok.exit_code == 0, ok.output
+    assert "population" not in evidence["draw"]["content"]["verification"]  # members' grades never travel
     assert "OK   saved head" in ok.stdout and "OK   logged before the draw" in ok.stdout
     assert missing.exit_code == 2 and "404" in missing.output
 
