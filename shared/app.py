@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
@@ -49,6 +49,7 @@ from shared.ids import new_id
 from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.migrate import at_head, upgrade_to_head
+from shared.public_routes import PublicRoutes, token_required
 from shared.settings import ServiceSettings
 from shared.text_guard import ControlCharacterMiddleware
 from shared.tracing import child_traceparent, request_id_var, traceparent_var
@@ -291,6 +292,8 @@ class ServiceSpec:
     routers: list[APIRouter]
     subscriptions: list[Subscription] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
+    # Routes that answer without a token (shared.public_routes); every other route needs one.
+    public_routes: tuple[str, ...] = ()
     background_jobs: list[BackgroundJob] = field(default_factory=list)
     version: str = "1.0.0"
 
@@ -391,6 +394,10 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
     app.include_router(health_router({
         "database": _db_check, "bus": _bus_check, "migrations": _migration_check(spec.name),
     }))
+    public = PublicRoutes.parse(spec.public_routes)
+    public.check_against(spec.routers)
+    app.state.public_routes = spec.public_routes
+    guard = Depends(token_required(public))
     for router in spec.routers:
-        app.include_router(router, responses=STANDARD_PROBLEMS)
+        app.include_router(router, responses=STANDARD_PROBLEMS, dependencies=[guard])
     return app

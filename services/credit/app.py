@@ -43,6 +43,8 @@ def create_app(settings: CreditSettings | None = None) -> FastAPI:
                      repairs.router],
             subscriptions=handlers.subscriptions(),
             tags=TAGS,
+            # A company applies for repair or objects to a record about itself without an account.
+            public_routes=("POST /repairs", "POST /objections"),
             background_jobs=handlers.background_jobs(),
         )
     )

@@ -45,6 +45,7 @@ def create_app(settings: DisclosureSettings | None = None) -> FastAPI:
                      site_routes.router],
             subscriptions=handlers.subscriptions(clock),
             tags=TAGS,
+            public_routes=("GET /", "GET /site", "GET /site/*", "GET /public/*"),
             background_jobs=handlers.background_jobs(clock, settings.expiry_scan_seconds),
         )
     )

@@ -45,6 +45,8 @@ def create_app(settings: InspectionSettings | None = None) -> FastAPI:
                      tasks_routes.router, results_routes.router, history_routes.router],
             subscriptions=handlers.subscriptions(),
             tags=TAGS,
+            # "One public": the item lists, published plans and draws with their verification.
+            public_routes=("GET /items", "GET /items/{item_id}", "GET /public/*"),
             background_jobs=handlers.background_jobs(),
         )
     )

@@ -77,7 +77,7 @@ async def test_credit_events_keep_the_object_database(databases, authority, nats
                                      department="scjgj", exited_on=date(2026, 6, 1)))
         await bus.publish(SubjectDeregistered(uscc=code, status="deregistered", effective_on=date(2026, 7, 1)))
         await wait_for(lambda: _is(obj, lambda o: o["lists"] == [] and o["status"] == "deregistered"))
-        assert (await c.get(f"/objects/{code}")).status_code == 403  # departments only
+        assert (await c.get(f"/objects/{code}")).status_code == 401  # departments only
 
 
 async def test_the_grade_at_registration_counts_until_a_grade_change(databases, authority, nats_server):

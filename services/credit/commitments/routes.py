@@ -77,8 +77,8 @@ async def list_commitments(
 @router.get("/commitments/{commitment_id}", tags=["commitments"], summary="Read a commitment",
             responses=problem_responses(403, 404))
 async def get_commitment(commitment_id: Id, session: SnapshotSessionDep, principal: PrincipalDep) -> CommitmentOut:
-    require_role(principal, *commitments.COMMITMENT_ROLES, "auditor")
-    return commitment_out(await commitments.get(session, commitment_id))
+    c = await commitments.get(session, commitment_id, principal)
+    return commitment_out(c)
 
 
 @router.post("/commitments/{commitment_id}/verification", tags=["commitments"], summary="Record the verification",

@@ -26,6 +26,8 @@ from services.credit.rules.commitments import (
 from services.credit.subjects.service import (
     normalise_uscc,
     require_matter,
+    read_scope,
+    require_readable,
     require_role,
     subject_or_404,
 )
@@ -74,10 +76,15 @@ async def grant(session: AsyncSession, principal: Principal, data: CommitmentCre
     return commitment
 
 
-async def get(session: AsyncSession, commitment_id: str) -> Commitment:
+async def get(session: AsyncSession, commitment_id: str, reader: Principal | None = None) -> Commitment:
+    """The commitment; with `reader`, only for the granting department's staff and auditors (as the list)."""
+    if reader is not None:
+        read_scope(reader, *COMMITMENT_ROLES)
     c = await CommitmentRepository(session).get(commitment_id)
     if c is None:
         raise NotFound(f"no commitment {commitment_id}")
+    if reader is not None:
+        require_readable(reader, c.department, f"commitment {c.id}", *COMMITMENT_ROLES)
     return c
 
 
@@ -152,11 +159,11 @@ async def sweep(session: AsyncSession, as_of: date | None = None, limit: int = 5
 
 async def search(session: AsyncSession, principal: Principal, *, uscc: str | None, status: str | None,
                  cursor: str | None, limit: int) -> tuple[list[Commitment], str | None]:
-    department = require_role(principal, *COMMITMENT_ROLES, "auditor")
+    department = read_scope(principal, *COMMITMENT_ROLES)
     position = decode_cursor(cursor) or {}
     items = await CommitmentRepository(session).search(
         uscc=normalise_uscc(uscc) if uscc else None, status=status,
-        department=None if principal.has_role("auditor") else department, after=position.get("c"), limit=limit + 1)
+        department=department, after=position.get("c"), limit=limit + 1)
     more = len(items) > limit
     items = items[:limit]
     return items, (encode_cursor({"c": items[-1].id}) if more else None)

@@ -24,7 +24,7 @@ from services.credit.rules.repair import (
     repair_eligibility,
     repair_removal_deadline,
 )
-from services.credit.subjects.service import normalise_uscc, require_role
+from services.credit.subjects.service import normalise_uscc, read_scope, require_readable, require_role
 from shared.auth import Principal
 from shared.bus.outbox import add_event
 from shared.clock import shanghai_today
@@ -91,10 +91,11 @@ async def apply(session: AsyncSession, principal: Principal, data: RepairCreate)
 
 
 async def get_repair(session: AsyncSession, principal: Principal, application_id: str) -> RepairApplication:
-    require_role(principal, *DECIDER_ROLES, "auditor")
+    read_scope(principal, *DECIDER_ROLES)
     a = await RepairRepository(session).get(application_id)
     if a is None:
         raise NotFound(f"no repair application {application_id}")
+    require_readable(principal, a.department, f"repair application {a.id}", *DECIDER_ROLES)
     return a
 
 
@@ -124,17 +125,11 @@ async def decide_repair(session: AsyncSession, principal: Principal, application
     return a
 
 
-def _scope(principal: Principal) -> str | None:
-    """Department callers see their own department's cases; auditors see all."""
-    department = require_role(principal, *DECIDER_ROLES, "auditor")
-    return None if principal.has_role("auditor") else department
-
-
 async def list_repairs(session: AsyncSession, principal: Principal, *, status: str | None, overdue: bool,
                        cursor: str | None, limit: int) -> tuple[list[RepairApplication], str | None]:
     position = decode_cursor(cursor) or {}
     items = await RepairRepository(session).search(
-        department=_scope(principal), status=status, overdue_on=shanghai_today() if overdue else None,
+        department=read_scope(principal, *DECIDER_ROLES), status=status, overdue_on=shanghai_today() if overdue else None,
         after=position.get("a"), limit=limit + 1)
     more = len(items) > limit
     items = items[:limit]
@@ -160,10 +155,11 @@ async def file_objection(session: AsyncSession, principal: Principal, data: Obje
 
 
 async def get_objection(session: AsyncSession, principal: Principal, objection_id: str) -> Objection:
-    require_role(principal, *DECIDER_ROLES, "auditor")
+    read_scope(principal, *DECIDER_ROLES)
     o = await ObjectionRepository(session).get(objection_id)
     if o is None:
         raise NotFound(f"no objection {objection_id}")
+    require_readable(principal, o.department, f"objection {o.id}", *DECIDER_ROLES)
     return o
 
 
@@ -209,7 +205,7 @@ async def decide_objection(session: AsyncSession, principal: Principal, objectio
 async def list_objections(session: AsyncSession, principal: Principal, *, status: str | None, cursor: str | None,
                           limit: int) -> tuple[list[Objection], str | None]:
     position = decode_cursor(cursor) or {}
-    items = await ObjectionRepository(session).search(department=_scope(principal), status=status,
+    items = await ObjectionRepository(session).search(department=read_scope(principal, *DECIDER_ROLES), status=status,
                                                       after=position.get("o"), limit=limit + 1)
     more = len(items) > limit
     items = items[:limit]

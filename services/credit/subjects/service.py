@@ -60,6 +60,20 @@ def require_matter(principal: Principal, matter_code: str) -> None:
                         f"{principal.department}", matter_code=matter_code)
 
 
+def read_scope(principal: Principal, *roles: str) -> str | None:
+    """The department whose items the caller reads: its own; None (every department's) for an auditor."""
+    department = require_role(principal, *roles, "auditor")
+    return None if principal.has_role("auditor") else department
+
+
+def require_readable(principal: Principal, owner: str, what: str, *roles: str) -> None:
+    """A read by id follows the rule of the list it comes from: the owning department's staff and auditors."""
+    scope = read_scope(principal, *roles)
+    if scope is not None and scope != owner:
+        raise Forbidden(f"{what} belongs to department {owner}: only its staff and auditors read it",
+                        rule="read.own_department")
+
+
 def may_see_personal_id(principal: Principal) -> bool:
     return principal.kind == "department" and bool(principal.department) and principal.has_role(*PERSONAL_ID_ROLES)
 

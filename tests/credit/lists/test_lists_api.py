@@ -32,13 +32,13 @@ async def test_abnormal_list_entry_floor_measures_and_exit_once_corrected(databa
                              headers=officer)
         assert again.status_code == 409
 
-        subject = (await c.get(f"/subjects/{uscc}")).json()
+        subject = (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()
         assert subject["lists"] == ["abnormal"] and subject["grade"] == "C"  # the abnormal list floor
-        grade = (await c.get(f"/subjects/{uscc}/grade")).json()
+        grade = (await c.get(f"/subjects/{uscc}/grade", headers=authority.headers("yjj", "inspector"))).json()
         assert (grade["score_grade"], grade["grade"]) == ("A", "C") and grade["list_effects"]
 
         # Credit check before acting: any department role, measures with their basis.
-        assert (await c.get(f"/subjects/{uscc}/measures")).status_code == 403
+        assert (await c.get(f"/subjects/{uscc}/measures")).status_code == 401
         m = (await c.get(f"/subjects/{uscc}/measures", headers=authority.headers("jtw", "inspector"))).json()
         codes = {x["code"]: x for x in m["measures"]}
         assert set(codes) == {"restricted_public_procurement", "no_honours", "more_frequent_inspections"}
@@ -50,7 +50,7 @@ async def test_abnormal_list_entry_floor_measures_and_exit_once_corrected(databa
         r = await c.post(f"/lists/entries/{entry['id']}/exit", headers=officer,
                          json={"corrected": True, "reason": "annual report filed"})
         assert r.status_code == 200 and r.json()["exited_on"] == today().isoformat()
-        assert (await c.get(f"/subjects/{uscc}")).json()["grade"] == "A"
+        assert (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "A"
         again = await c.post(f"/lists/entries/{entry['id']}/exit", json={"corrected": True}, headers=officer)
         assert again.status_code == 409
         assert len(await outbox_events(c, "sup.credit.list.entered", uscc)) == 1
@@ -58,9 +58,9 @@ async def test_abnormal_list_entry_floor_measures_and_exit_once_corrected(databa
         assert exited[0]["list_kind"] == "abnormal" and exited[0]["reason"] == "annual report filed"
         kinds = [r["kind"] for r in (await c.get(f"/subjects/{uscc}/records", headers=officer)).json()["items"]]
         assert kinds == ["abnormal_exit", "abnormal_entry"]
-        members = (await c.get("/lists/abnormal/entries", params={"include_exited": True})).json()["items"]
+        members = (await c.get("/lists/abnormal/entries", params={"include_exited": True}, headers=authority.headers("yjj", "inspector"))).json()["items"]
         assert [e["id"] for e in members] == [entry["id"]]
-        assert (await c.get("/lists/abnormal/entries")).json()["items"] == []
+        assert (await c.get("/lists/abnormal/entries", headers=authority.headers("yjj", "inspector"))).json()["items"] == []
 
 
 async def test_serious_dishonesty_grounds_joint_punishment_and_exit_conditions(databases, authority):
@@ -74,7 +74,7 @@ async def test_serious_dishonesty_grounds_joint_punishment_and_exit_conditions(d
             "uscc": uscc, "reasons": ["refusing_to_perform"], "entered_on": days_ago(200)})
         assert r.status_code == 201
         entry = r.json()
-        assert (await c.get(f"/subjects/{uscc}")).json()["grade"] == "D"
+        assert (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "D"
         m = (await c.get(f"/subjects/{uscc}/measures", headers=authority.headers("wjw", "case_officer"))).json()
         codes = {x["code"] for x in m["measures"]}
         assert {"restricted_market_entry", "restricted_public_procurement", "restricted_public_funding",
@@ -117,10 +117,10 @@ async def test_three_years_on_abnormal_list_escalates_to_serious_dishonesty(data
         assert (await c.post("/lists/sweep", headers=authority.headers("scjgj", "inspector"))).status_code == 403
         report = (await c.post("/lists/sweep", headers=officer)).json()
         assert len(report["escalated"]) == 1
-        assert (await c.get(f"/subjects/{old}")).json()["lists"] == ["abnormal", "serious_dishonesty"]
-        assert (await c.get(f"/subjects/{old}")).json()["grade"] == "D"
-        assert (await c.get(f"/subjects/{young}")).json()["lists"] == ["abnormal"]
-        serious = (await c.get("/lists/serious_dishonesty/entries")).json()["items"]
+        assert (await c.get(f"/subjects/{old}", headers=authority.headers("yjj", "inspector"))).json()["lists"] == ["abnormal", "serious_dishonesty"]
+        assert (await c.get(f"/subjects/{old}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "D"
+        assert (await c.get(f"/subjects/{young}", headers=authority.headers("yjj", "inspector"))).json()["lists"] == ["abnormal"]
+        serious = (await c.get("/lists/serious_dishonesty/entries", headers=authority.headers("yjj", "inspector"))).json()["items"]
         assert [(e["uscc"], e["reason"]) for e in serious] == [(old, "escalated_from_abnormal")]
         assert (await c.post("/lists/sweep", headers=officer)).json()["escalated"] == []
 
@@ -131,4 +131,4 @@ async def test_three_years_on_abnormal_list_escalates_to_serious_dishonesty(data
             await s.commit()
         report = (await c.post("/lists/sweep", headers=officer)).json()
         assert report["removed"] == [serious[0]["id"]]
-        assert "serious_dishonesty" not in (await c.get(f"/subjects/{old}")).json()["lists"]
+        assert "serious_dishonesty" not in (await c.get(f"/subjects/{old}", headers=authority.headers("yjj", "inspector"))).json()["lists"]

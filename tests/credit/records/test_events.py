@@ -53,7 +53,7 @@ async def test_lifelong_ban_decision_then_revocation(databases, authority, nats_
                                                             penalty_kinds=["fine", "employment_restriction"]))
 
         async def listed():
-            s = (await c.get(f"/subjects/{uscc}")).json()
+            s = (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()
             return s if "serious_dishonesty" in s["lists"] else None
 
         subject = await wait_for(listed, what="serious dishonesty entry from the decision")
@@ -61,7 +61,7 @@ async def test_lifelong_ban_decision_then_revocation(databases, authority, nats_
         penalties = (await c.get(f"/subjects/{uscc}/records", params={"kind": "penalty"}, headers=h)).json()["items"]
         assert [(r["source_ref"], r["severity"], r["penalty_kind"]) for r in penalties] == [
             (number, "serious", "employment_restriction")]
-        entry = (await c.get("/lists/serious_dishonesty/entries", params={"uscc": uscc})).json()["items"][0]
+        entry = (await c.get("/lists/serious_dishonesty/entries", params={"uscc": uscc}, headers=authority.headers("yjj", "inspector"))).json()["items"][0]
         assert entry["reason"] == "lifelong_industry_ban" and entry["source_ref"] == number
         # A decision without penalty leaves no credit record.
         await publish(nats_server.url, "casework", decision(uscc, "沪市监不罚〔2026〕9号", decision_kind="no_penalty_minor"))
@@ -71,7 +71,7 @@ async def test_lifelong_ban_decision_then_revocation(databases, authority, nats_
             revoked_on=days_ago(0)))
 
         async def back_to_a():
-            s = (await c.get(f"/subjects/{uscc}")).json()
+            s = (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()
             return s if s["grade"] in ("A", "B") and not s["lists"] else None
 
         await wait_for(back_to_a, what="regrade after the revocation")
@@ -98,9 +98,9 @@ async def test_a_second_lifelong_ban_is_recorded_while_the_list_entry_stands(dat
 
         penalties = await wait_for(both_penalties, what="both decisions on file (none dead-lettered)")
         assert sorted(r["source_ref"] for r in penalties) == numbers
-        entries = (await c.get("/lists/serious_dishonesty/entries", params={"uscc": uscc})).json()["items"]
+        entries = (await c.get("/lists/serious_dishonesty/entries", params={"uscc": uscc}, headers=authority.headers("yjj", "inspector"))).json()["items"]
         assert [e["source_ref"] for e in entries] == [numbers[0]]
-        assert (await c.get(f"/subjects/{uscc}")).json()["grade"] == "D"
+        assert (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "D"
 
 
 async def test_a_department_cannot_file_a_decision_the_bus_already_recorded(databases, authority, nats_server):
@@ -138,12 +138,12 @@ async def test_inspection_results_and_not_found_at_address(databases, authority,
         await publish(nats_server.url, "inspection", ResultRecorded(result_id=missing, outcome="not_found", **base))
 
         async def abnormal():
-            s = (await c.get(f"/subjects/{uscc}")).json()
+            s = (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()
             return s if s["lists"] == ["abnormal"] else None
 
         subject = await wait_for(abnormal, what="abnormal list entry from the inspection")
         assert subject["grade"] == "C"
-        entry = (await c.get("/lists/abnormal/entries", params={"uscc": uscc})).json()["items"][0]
+        entry = (await c.get("/lists/abnormal/entries", params={"uscc": uscc}, headers=authority.headers("yjj", "inspector"))).json()["items"][0]
         assert entry["reason"] == "unreachable_at_address" and entry["source_ref"] == missing
         results = (await c.get(f"/subjects/{uscc}/records", params={"kind": "inspection_result"},
                                headers=h)).json()["items"]
@@ -165,7 +165,7 @@ async def test_a_decision_before_registration_counts_once_registered(databases, 
 
         await wait_for(recorded, what="record of an unregistered subject")
         await register(c, authority, uscc=uscc)
-        subject = (await c.get(f"/subjects/{uscc}")).json()
+        subject = (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()
         assert subject["grade"] == "B"
         assert (await outbox_events(c, "sup.credit.subject.registered", uscc))[0]["grade"] == "B"
 
@@ -176,10 +176,10 @@ async def _handled(c, n: int) -> None:
 
 async def _credit_state(c, authority, uscc: str) -> dict:
     h = authority.headers("scjgj", "credit_officer")
-    subject = (await c.get(f"/subjects/{uscc}")).json()
+    subject = (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()
     records = (await c.get(f"/subjects/{uscc}/records", headers=h)).json()["items"]
     entries = (await c.get("/lists/serious_dishonesty/entries",
-                           params={"uscc": uscc, "include_exited": "true"})).json()["items"]
+                           params={"uscc": uscc, "include_exited": "true"}, headers=authority.headers("yjj", "inspector"))).json()["items"]
     grades = [(e["previous_grade"], e["grade"]) for e in await outbox_events(c, "sup.credit.grade.changed", uscc)]
     return {"grade": subject["grade"], "lists": subject["lists"], "grade_events": grades,
             "records": sorted((r["kind"], r["status"]) for r in records),

@@ -20,7 +20,7 @@ async def test_department_writes_only_on_its_own_matters(databases, authority):
         r = await c.post(f"/subjects/{uscc}/records", json=penalty("yjj-001"),
                          headers=authority.headers("yjj", "case_officer"))
         assert r.status_code == 201 and r.json()["department"] == "yjj"
-        assert (await c.post(f"/subjects/{uscc}/records", json=penalty())).status_code == 403
+        assert (await c.post(f"/subjects/{uscc}/records", json=penalty())).status_code == 401
         added = await outbox_events(c, "sup.credit.record.added", uscc)
         assert [e["matter_code"] for e in added] == ["yjj-001"]
 
@@ -58,8 +58,8 @@ async def test_penalty_publicity_periods_and_public_view(databases, authority):
         assert small["publicity_end"] == add_months(day, 3).isoformat()
         assert large["publicity_end"] == add_months(day, 36).isoformat()
         assert large["publicity_rule_version"] == "national-2021.09"
-        public = {r["id"] for r in (await c.get(f"/subjects/{uscc}/records")).json()["items"]}
-        assert public == {small["id"], large["id"]}
+        # The public reads published records from disclosure; the credit service answers departments only.
+        assert (await c.get(f"/subjects/{uscc}/records")).status_code == 401
         dept = (await c.get(f"/subjects/{uscc}/records", headers=h)).json()["items"]
         assert {r["id"] for r in dept} == {warning["id"], small["id"], large["id"]}
 
@@ -81,12 +81,12 @@ async def test_grade_is_explained_and_changes_with_a_record(databases, authority
     async with service_client("credit", databases, authority) as c:
         uscc = await register(c, authority)  # wholesale: medium industry risk
         h = authority.headers("scjgj", "case_officer")
-        g0 = (await c.get(f"/subjects/{uscc}/grade")).json()
+        g0 = (await c.get(f"/subjects/{uscc}/grade", headers=authority.headers("yjj", "inspector"))).json()
         assert (g0["grade"], g0["score"], g0["rule_set_version"]) == ("A", 15.0, "grading-2025.1")
         assert [x["kind"] for x in g0["contributions"]] == ["base", "industry_risk"]
 
         first = (await c.post(f"/subjects/{uscc}/records", json=penalty(days=30), headers=h)).json()
-        g1 = (await c.get(f"/subjects/{uscc}/grade")).json()
+        g1 = (await c.get(f"/subjects/{uscc}/grade", headers=authority.headers("yjj", "inspector"))).json()
         assert (g1["grade"], g1["score"], g1["stored_grade"]) == ("B", 30.0, "B")
         mine = [x for x in g1["contributions"] if x["record_id"] == first["id"]]
         assert mine[0]["weight"] == 15.0 and mine[0]["department"] == "scjgj"
@@ -94,10 +94,10 @@ async def test_grade_is_explained_and_changes_with_a_record(databases, authority
         assert "score 30 needs <= 15 for A" in g1["what_would_change"]
 
         second = (await c.post(f"/subjects/{uscc}/records", json=penalty(days=10, severity="serious"), headers=h)).json()
-        g2 = (await c.get(f"/subjects/{uscc}/grade")).json()
+        g2 = (await c.get(f"/subjects/{uscc}/grade", headers=authority.headers("yjj", "inspector"))).json()
         assert (g2["grade"], g2["score"]) == ("D", 65.0)
         assert {x["record_id"] for x in g2["contributions"]} >= {first["id"], second["id"]}
-        assert (await c.get(f"/subjects/{uscc}")).json()["grade"] == "D"
+        assert (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "D"
         changes = await outbox_events(c, "sup.credit.grade.changed", uscc)
         assert [(e["previous_grade"], e["grade"]) for e in changes] == [("A", "B"), ("B", "D")]
 
@@ -123,4 +123,4 @@ async def test_risk_alert_once_per_crossing_with_reasons(databases, authority):
         assert risk["alert"] and risk["level"] == "high" and risk["score"] == 63.0
         assert any("serious penalty" in r for r in risk["reasons"])
         assert any("industry risk medium: +8" in r for r in risk["reasons"])
-        assert (await c.get(f"/subjects/{uscc}/risk")).status_code == 403
+        assert (await c.get(f"/subjects/{uscc}/risk")).status_code == 401

@@ -30,7 +30,7 @@ async def test_repair_by_the_public_decided_by_the_records_department(databases,
         officer = authority.headers("scjgj", "credit_officer")
         uscc = await register(c, authority)
         record = await _penalty(c, authority, uscc, days=400)
-        assert (await c.get(f"/subjects/{uscc}")).json()["grade"] == "B"
+        assert (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "B"
 
         r = await c.post("/repairs", json=application(uscc, record["id"]))
         assert r.status_code == 201, r.text
@@ -50,8 +50,8 @@ async def test_repair_by_the_public_decided_by_the_records_department(databases,
         assert approved == [{"repair_id": a["id"], "uscc": uscc, "record_id": record["id"],
                              "source_ref": record["source_ref"], "decided_on": today().isoformat()}]
         # Publicity ended early: the record leaves the public view and the grade.
-        assert (await c.get(f"/subjects/{uscc}/records")).json()["items"] == []
-        assert (await c.get(f"/subjects/{uscc}")).json()["grade"] == "A"
+        assert (await c.get(f"/records/{record['id']}", headers=officer)).json()["status"] == "repaired"
+        assert (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "A"
         again = await c.post(f"/repairs/{a['id']}/decision", json=decision, headers=officer)
         assert again.status_code == 409 and again.json()["current_state"] == "approved"
         listed = (await c.get("/repairs", headers=officer)).json()["items"]
@@ -85,7 +85,7 @@ async def test_objection_flagged_then_upheld_withdraws_the_record(databases, aut
         officer = authority.headers("scjgj", "credit_officer")
         uscc = await register(c, authority)
         record = await _penalty(c, authority, uscc, days=20)
-        assert (await c.get(f"/subjects/{uscc}/grade")).json()["grade"] == "B"
+        assert (await c.get(f"/subjects/{uscc}/grade", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "B"
         r = await c.post("/objections", json={"uscc": uscc, "record_id": record["id"], "applicant_name": "张三",
                                               "applicant_contact": "zhang@example.cn", "grounds": "annulled on appeal"})
         assert r.status_code == 201, r.text
@@ -106,7 +106,7 @@ async def test_objection_flagged_then_upheld_withdraws_the_record(databases, aut
         assert r.status_code == 200 and r.json()["status"] == "upheld"
         rec = (await c.get(f"/records/{record['id']}", headers=officer)).json()
         assert rec["status"] == "revoked" and rec["under_objection"] is False
-        grade = (await c.get(f"/subjects/{uscc}/grade")).json()
+        grade = (await c.get(f"/subjects/{uscc}/grade", headers=authority.headers("yjj", "inspector"))).json()
         assert grade["grade"] == "A" and record["id"] not in {x["record_id"] for x in grade["contributions"]}
         withdrawn = await outbox_events(c, "sup.credit.record.withdrawn", uscc)
         assert withdrawn[0]["source_ref"] == record["source_ref"]
