@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.bus.tables import define_bus_tables
+from shared.catalogue.readmodel import CatalogueReadModel
 from shared.db import new_metadata
 
 
@@ -27,6 +28,8 @@ class Base(DeclarativeBase):
 
 
 bus_tables = define_bus_tables(Base.metadata)
+# The coordination service's catalogue versions, as received (who may do what, as of a date).
+catalogue = CatalogueReadModel(Base.metadata)
 
 
 class Subject(Base):
@@ -73,7 +76,7 @@ class CreditRecord(Base):
     decision_date: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text, default="")
     severity: Mapped[str | None] = mapped_column(String(16))
-    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(20))
     penalty_kind: Mapped[str | None] = mapped_column(String(32))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     restriction_end: Mapped[date | None] = mapped_column(Date)
@@ -85,6 +88,10 @@ class CreditRecord(Base):
     status_on: Mapped[date | None] = mapped_column(Date)
     under_objection: Mapped[bool] = mapped_column(Boolean, default=False)
     source_ref: Mapped[str | None] = mapped_column(String(120), index=True)
+    # An entrusted team's record is in the entrustor's name (`department`); the team that acted is kept here.
+    acting_body: Mapped[str | None] = mapped_column(String(32))
+    # The catalogue version the filer's authority was checked against (None: learnt from an event).
+    catalogue_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -108,6 +115,8 @@ class ListEntry(Base):
     source_ref: Mapped[str | None] = mapped_column(String(120))
     # Abnormal entries: the serious-dishonesty entry they escalated to after 3 years uncorrected.
     escalated_to: Mapped[str | None] = mapped_column(String(36))
+    # The catalogue version the entering department's authority was checked against (None: the sweep).
+    catalogue_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
