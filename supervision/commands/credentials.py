@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
     @cred.command("create")
     def create(
-        department: str = typer.Argument(..., help="department code from gateway/identity/catalogue.yaml, e.g. scjgj"),
+        department: str = typer.Argument(..., help="department code from the catalogue (shared/data/sample_catalogue.yaml), e.g. scjgj"),
         roles: list[str] = typer.Argument(None, help="roles: inspector case_officer legal_reviewer credit_officer auditor admin head; "
                                                      "separated roles (case_officer + legal_reviewer, inspector + "
                                                      "legal_reviewer, case_officer + head) are refused"),
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{c.client_id:32} {c.kind:10} {c.department:10} {' '.join(c.roles)}{state}")
 
     @cred.command("disable")
-    def disable(client_id: str) -> None:
+    def disable(client_id: str = typer.Argument(..., help="the client's id, as `credentials list` shows it")) -> None:
         """Refuse new tokens to a client (tokens already issued expire within their lifetime)."""
         registry = registry_for(GatewaySettings())
         if registry.get(client_id) is None:

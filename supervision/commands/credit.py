@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -14,6 +15,8 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+
+from supervision.commands import data_dir_option, existing_database
 
 
 async def count_subjects(database_url: str) -> int:
@@ -49,11 +52,11 @@ def register(app: typer.Typer) -> None:
     @credit.command("regrade")
     def regrade_command(
         batch_size: int = typer.Option(20_000, "--batch-size", min=1, help="subjects per transaction"),
+        data_dir: Path = data_dir_option(),
     ) -> None:
-        """Regrade all subjects (CREDIT_DATABASE_URL); grade changes are emitted through the outbox."""
-        from services.credit.settings import CreditSettings
-
-        url = CreditSettings().database_url
+        """Regrade all subjects (CREDIT_DATABASE_URL, else DATA_DIR/db/credit.db); grade changes are
+        emitted through the outbox."""
+        url = existing_database("credit", data_dir)
         console = Console(stderr=True)
         total = asyncio.run(count_subjects(url))
         started = time.perf_counter()

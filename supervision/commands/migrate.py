@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
     def migrate(
         service: list[str] = typer.Argument(None, help="services to migrate (default: all)"),
     ) -> None:
-        """Bring each service's database to its latest schema (URLs from the environment)."""
+        """Bring each service's database to its latest schema (URLs from the environment:
+        <SERVICE>_DATABASE_URL, GATEWAY_AUDIT_DATABASE_URL; default SQLite files under ./.data/db)."""
         for name in service or SERVICES:
             url = _settings_url(name)
             if url.startswith("sqlite") and ":///" in url:
@@ -39,7 +40,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db, name="db")
 
     @db.command("revision")
-    def revision(service: str, message: str = typer.Option(..., "-m", "--message")) -> None:
+    def revision(service: str = typer.Argument(..., help="the service whose models changed, e.g. credit"),
+                 message: str = typer.Option(..., "-m", "--message", help="what the migration does")) -> None:
         """Autogenerate a migration for SERVICE from its models (diffed against a scratch SQLite)."""
         with tempfile.TemporaryDirectory() as tmp:
             autogenerate_revision(service, message, f"sqlite+aiosqlite:///{tmp}/scratch.db")

@@ -1,7 +1,7 @@
 """`supervision subjects import FILE`: bulk-load the credit subject registry from CSV.
 
-Talks to the credit database directly through the credit service layer (CREDIT_DATABASE_URL from
-the environment). Each batch is one transaction holding its subjects and their
+Talks to the credit database directly through the credit service layer (CREDIT_DATABASE_URL, else
+the data folder's db/credit.db: --data-dir, default ./.data). Each batch is one transaction holding its subjects and their
 `sup.credit.subject.registered` outbox rows; the running credit service's relay publishes them.
 """
 
@@ -28,6 +28,7 @@ from rich.progress import (
 from rich.table import Table
 
 from shared.errors import Unprocessable
+from supervision.commands import data_dir_option, existing_database
 
 
 @dataclass
@@ -144,11 +145,11 @@ def register(app: typer.Typer) -> None:
         batch_size: int = typer.Option(5000, "--batch-size", min=1, max=100_000, help="rows per transaction"),
         errors_file: Path | None = typer.Option(None, "--errors", help="write every rejected row here (CSV)"),
         show: int = typer.Option(20, "--show", help="rejected rows to print"),
+        data_dir: Path = data_dir_option(),
     ) -> None:
-        """Import subjects from FILE: bad rows are reported with their row numbers, good rows load."""
-        from services.credit.settings import CreditSettings
-
-        settings = CreditSettings()
+        """Import subjects from FILE into the credit database: bad rows are reported with their row
+        numbers, good rows load. The database: CREDIT_DATABASE_URL, else DATA_DIR/db/credit.db."""
+        database_url = existing_database("credit", data_dir)
         console = Console(stderr=True)
         total = _count_rows(file)
         columns = (TextColumn("[bold]importing"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
@@ -156,7 +157,7 @@ def register(app: typer.Typer) -> None:
         with Progress(*columns, console=console, transient=False) as bar:
             task = bar.add_task("import", total=total)
             try:
-                totals = asyncio.run(import_file(file, settings.database_url, batch_size=batch_size,
+                totals = asyncio.run(import_file(file, database_url, batch_size=batch_size,
                                                  progress=lambda n: bar.advance(task, n)))
             except Unprocessable as exc:
                 console.print(f"[red]cannot import {file}: {exc.detail}")

@@ -21,6 +21,7 @@ from services.disclosure.rules.treehead import (
     verify_tree_head,
 )
 from shared import merkle
+from supervision.commands import fail
 
 DEFAULT_BASE = "http://127.0.0.1:8000/disclosure"
 
@@ -36,8 +37,13 @@ def _get(client: httpx.Client, path: str, **params) -> dict:
     return r.json()
 
 
-def _head(data: dict) -> TreeHead:
-    return TreeHead.from_dict(data)
+def _head(data: dict, which: str = "current") -> TreeHead:
+    try:
+        return TreeHead.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        why = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+        raise VerificationFailed(f"the {which} tree head is not a signed tree head ({why}); it needs tree_size, "
+                                 "root_hash, timestamp and signature, as GET /public/log/tree-head answers") from None
 
 
 def verify(base_url: str, saved: dict | None, *, record: str | None = None, pinned_key: str | None = None,
@@ -54,7 +60,7 @@ def verify(base_url: str, saved: dict | None, *, record: str | None = None, pinn
             raise VerificationFailed("the current tree head's signature does not verify")
         echo(f"OK  current tree head signed: size {current.tree_size}, root {current.root_hash}")
         if saved is not None:
-            old = _head(saved)
+            old = _head(saved, "saved")
             if not verify_tree_head(key, old):
                 raise VerificationFailed("the saved tree head's signature does not verify with this key")
             if old.tree_size > current.tree_size:
@@ -101,6 +107,19 @@ def _verify_record(client: httpx.Client, record: str, head: TreeHead, echo) -> N
         raise VerificationFailed(f"GET /public/records/{record} answered {r.status_code}")
 
 
+def _saved_head(path: Path) -> dict:
+    """The saved head, checked before anything is fetched: a broken file is the operator's to fix."""
+    try:
+        data = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        fail(f"{path} is not JSON ({exc}); save a head with --save or from GET /public/log/tree-head")
+    try:
+        _head(data, "saved")
+    except VerificationFailed as exc:
+        fail(f"{path}: {exc}")
+    return data
+
+
 def register(app: typer.Typer) -> None:
     @app.command("verify-log")
     def verify_log(
@@ -112,15 +131,20 @@ def register(app: typer.Typer) -> None:
                                                         "(creates it on first use)"),
     ) -> None:
         """Verify the disclosure log: signatures, consistency with a saved head, a record's inclusion."""
-        old = json.loads(saved.read_text()) if saved.exists() else None
+        old = _saved_head(saved) if saved.exists() else None
         if old is None and not save:
-            typer.echo(f"no saved tree head at {saved}; run once with --save to start from the current one", err=True)
-            raise typer.Exit(2)
+            fail(f"no saved tree head at {saved}; run once with --save to start from the current one")
         try:
             current = verify(base_url, old, record=record, pinned_key=key.read_text() if key else None,
                              echo=typer.echo)
-        except (VerificationFailed, httpx.HTTPError, ValueError, KeyError) as exc:
+        except httpx.RequestError:
+            raise  # cannot reach the server: `supervision` says so on one line
+        except (VerificationFailed, httpx.HTTPError, ValueError) as exc:
             typer.echo(f"FAIL {exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyError as exc:
+            typer.echo(f"FAIL the server's answer has no {exc.args[0]!r}; is --base-url the disclosure service "
+                       f"(e.g. {DEFAULT_BASE})?", err=True)
             raise typer.Exit(1) from None
         if save:
             saved.write_text(json.dumps(current, indent=2) + "\n")
