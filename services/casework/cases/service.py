@@ -15,7 +15,7 @@ from services.casework.cases.repository import CaseRepository
 from services.casework.cases.schemas import CasePatch, FactClearing, LeadCreate
 from services.casework.complaints.repository import ComplaintRepository
 from services.casework.decisions.repository import DecisionRepository
-from services.casework.models import Case, CaseHistory, Decision, Evidence
+from services.casework.models import Case, CaseHistory, Decision, Evidence, catalogue
 from services.casework.reviews.repository import ReviewRepository
 from services.casework.rules.clocks import (
     CollectiveExtension,
@@ -47,9 +47,11 @@ from services.casework.rules.workflow import (
     offered_actions,
 )
 from shared.auth import Principal
+from shared.catalogue.readmodel import require_authority
 from shared.clock import shanghai_today
 from shared.contracts.roles import separated_role_conflicts
 from shared.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
+from shared.identifiers import PARTY_ORGANISATION, party_kind_of
 from shared.ids import new_id
 
 S = CaseState
@@ -83,16 +85,22 @@ def action_date(value: date | None, field: str, *, not_before: date | None = Non
 # ---------------------------------------------------------------------------- who may act
 
 
-def require_case_officer(principal: Principal, department: str, matter_code: str | None = None) -> None:
-    """Writes on a case: a case officer of the case's own department, on one of its matters."""
+def require_case_officer(principal: Principal, department: str) -> None:
+    """Writes on a case: a case officer of the case's own department (its matter: require_matter_authority)."""
     if principal.is_public or principal.kind != "department":
         raise Forbidden("this action needs a department credential with role case_officer")
     if not principal.has_role("case_officer"):
         raise Forbidden("this action needs role case_officer")
     if principal.department != department:
         raise Forbidden(f"the case belongs to department {department}, not {principal.department}")
-    if matter_code and not principal.may_act_on_matter(matter_code):
-        raise Forbidden(f"matter {matter_code} is not one of your department's matters")
+
+
+async def require_matter_authority(session: AsyncSession, principal: Principal, matter_code: str | None,
+                                   on: date, power: str = "penalty") -> None:
+    """The caller's department holds `matter_code` (its own, or entrusted with `power`) in the catalogue
+    in force on `on`, the date of the act; a case without a matter yet is checked when it gets one."""
+    if matter_code:
+        require_authority(await catalogue.in_force(session, on), principal, matter_code, on, power=power)
 
 
 # The handling department's staff who read its cases (auditors read every department's).
@@ -261,14 +269,28 @@ def known_violation_type(value: str | None, field: str = "violation_type") -> st
     return value
 
 
+def party_kind_for(uscc: str | None, stated: str | None, field: str = "body.party_kind") -> str:
+    """organisation | person: what the party's code says it is (shared.identifiers.party_kind_of;
+    an individual business is a natural person's). Stated against the code: refused."""
+    derived = party_kind_of(uscc)
+    if derived is None:
+        return stated or "organisation"
+    kind = "organisation" if derived == PARTY_ORGANISATION else "person"
+    if stated is not None and stated != kind:
+        raise Unprocessable.field(field, "party_kind_from_identifier",
+                                  f"the party's code names a party of kind {derived}: party_kind must be {kind}")
+    return kind
+
+
 async def new_lead(repo: CaseRepository, principal: Principal | None, *, department: str, matter_code: str | None,
                    source_kind: str, source_ref: str | None, uscc: str | None, party_name: str,
-                   party_kind: str = "organisation", violation_type: str | None = None, summary: str,
+                   party_kind: str | None = None, violation_type: str | None = None, summary: str,
                    received_on: date, details: dict[str, Any] | None = None,
                    hashes: list[str] | None = None) -> Case:
     """A lead linked to its source; the 15-working-day filing clock starts."""
     if source_ref is not None and (existing := await repo.by_source(source_kind, source_ref)) is not None:
         return existing
+    party_kind = party_kind_for(uscc, party_kind)
     stamp = now()
     case = Case(
         id=new_id(), department=department, matter_code=matter_code, state=S.LEAD.value,
@@ -296,12 +318,14 @@ async def new_lead(repo: CaseRepository, principal: Principal | None, *, departm
 
 async def create_lead(session: AsyncSession, principal: Principal, data: LeadCreate) -> Case:
     department = principal.department or ""
-    require_case_officer(principal, department, data.matter_code)
+    require_case_officer(principal, department)
     received_on = action_date(data.received_on, "body.received_on")
+    await require_matter_authority(session, principal, data.matter_code, received_on)
     return await new_lead(
         CaseRepository(session), principal, department=department, matter_code=data.matter_code,
         source_kind="manual", source_ref=None, uscc=data.uscc, party_name=data.party_name,
-        party_kind=data.party_kind, violation_type=known_violation_type(data.violation_type, "body.violation_type"),
+        party_kind=data.party_kind if "party_kind" in data.model_fields_set else None,
+        violation_type=known_violation_type(data.violation_type, "body.violation_type"),
         summary=data.summary, received_on=received_on,
     )
 
@@ -325,7 +349,7 @@ async def get_case(session: AsyncSession, principal: Principal, case_id: str) ->
 async def for_officer(session: AsyncSession, principal: Principal, case_id: str) -> tuple[CaseRepository, Case]:
     repo = CaseRepository(session)
     case = await load(repo, case_id, for_update=True)
-    require_case_officer(principal, case.department, case.matter_code)
+    require_case_officer(principal, case.department)
     return repo, case
 
 
@@ -359,6 +383,8 @@ async def patch_case(session: AsyncSession, principal: Principal, case_id: str, 
                            allowed=offered(case), attempted="update_case")
     if "violation_type" in changes:
         known_violation_type(changes["violation_type"], "body.violation_type")
+    if "uscc" in changes and (kind := party_kind_for(changes["uscc"], None, "body.uscc")) != case.party_kind:
+        changes["party_kind"] = kind  # the newly named code decides what the party is
     if not changes:
         return case
     before = {k: getattr(case, k) for k in changes}
