@@ -9,6 +9,7 @@ from services.disclosure.deps import Clock
 from services.disclosure.efficiency import routes as efficiency_routes
 from services.disclosure.feeds import routes as feeds_routes
 from services.disclosure.log import routes as log_routes
+from services.disclosure.log import service as log_service
 from services.disclosure.models import Base, bus_tables
 from services.disclosure.public import routes as public_routes
 from services.disclosure.settings import DisclosureSettings
@@ -33,6 +34,8 @@ TAGS: list[dict[str, str]] = [
 def create_app(settings: DisclosureSettings | None = None) -> FastAPI:
     settings = settings or DisclosureSettings()
     clock = Clock(settings.clock_offset_days)
+    log_service.use_keys(settings.database_url, settings.log_key_dir or log_service.default_key_dir(
+        settings.database_url), settings.log_signing_key_pem)
     app = build_service_app(
         ServiceSpec(
             name="disclosure",
