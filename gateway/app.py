@@ -28,8 +28,10 @@ from gateway.audit.routes import audit_router
 from gateway.docs.openapi import MergedOpenAPI
 from gateway.docs.routes import docs_router
 from gateway.edge import client_address, trusted_networks, with_security_headers
+from gateway.identity.api_keys import ApiKeyExchange
 from gateway.identity.routes import identity_router
 from gateway.proxy.forward import Proxy, Receive, Scope, Send, problem_response
+from gateway.proxy.open311 import Open311Door
 from gateway.runtime import GatewayRuntime
 from gateway.settings import GatewaySettings
 from shared.app import (
@@ -160,7 +162,8 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
     proxy = Proxy(prefixes, exact=exact, guard=make_guard(rt.verifier, rt.policy, rt.limiter),
                   on_complete=on_complete, max_body_bytes=settings.max_body_bytes,
                   max_page_size=settings.max_page_size, connect_timeout=settings.upstream_connect_timeout,
-                  timeout=settings.upstream_timeout, pool_size=settings.upstream_pool_size)
+                  timeout=settings.upstream_timeout, pool_size=settings.upstream_pool_size,
+                  open311=Open311Door(ApiKeyExchange(rt.token).bearer, rt.limiter))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

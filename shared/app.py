@@ -35,6 +35,7 @@ from shared.auth import (
 from shared.bus.consumer import Subscription
 from shared.bus.runtime import ServiceBus
 from shared.bus.tables import BusTables
+from shared.conditional import ConditionalGetMiddleware
 from shared.db import Database
 from shared.errors import PROBLEM_BASE, DomainError
 from shared.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -224,6 +225,7 @@ def operation_id(route: APIRoute) -> str:
 
 
 ReadinessCheck = Callable[[FastAPI], Awaitable[tuple[bool, str]]]
+DEGRADED = "degraded:"  # a passing check whose detail starts so serves with reduced function
 
 
 def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
@@ -234,6 +236,12 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
         return {"status": "ok"}
 
     @router.get("/readyz", summary="Readiness: database, bus and migrations",
+                description="200 while the service can take requests: its database answers and its schema is "
+                            "at head. `status` is `ready`, or `degraded` when a check's detail starts with "
+                            "`degraded:` (the bus is away or a consumer waits out a database fault): writes are "
+                            "accepted and their events wait in the outbox, so a load balancer keeps routing to "
+                            "it; events reach other services late. 503 (problem+json) when the database or "
+                            "migrations fail: take it out of rotation.",
                 responses=problem_responses(503))
     async def readyz(request: Request) -> JSONResponse:
         results: dict[str, dict[str, Any]] = {}
@@ -246,7 +254,8 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
             results[name] = {"ok": ok, "detail": detail}
             ready = ready and ok
         if ready:
-            return JSONResponse({"status": "ready", "checks": results})
+            degraded = any(str(v["detail"]).startswith(DEGRADED) for v in results.values())
+            return JSONResponse({"status": "degraded" if degraded else "ready", "checks": results})
         failing = ", ".join(k for k, v in results.items() if not v["ok"])
         return problem_response(503, "Not ready", f"failing: {failing}", slug="not-ready", checks=results)
 
@@ -263,10 +272,11 @@ async def _db_check(app: FastAPI) -> tuple[bool, str]:
 
 
 async def _bus_check(app: FastAPI) -> tuple[bool, str]:
+    # Without the bus the service still takes writes (events wait in its outbox): degraded, not unready.
     bus: ServiceBus | None = app.state.bus
     if bus is None:
         return True, "disabled"
-    return (True, "connected") if bus.connected and bus.relay else (False, "not connected")
+    return True, await bus.health()
 
 
 def _migration_check(service: str) -> ReadinessCheck:
@@ -295,7 +305,12 @@ class ServiceSpec:
     # Routes that answer without a token (shared.public_routes); every other route needs one.
     public_routes: tuple[str, ...] = ()
     background_jobs: list[BackgroundJob] = field(default_factory=list)
+    # Extra /readyz checks, e.g. a catalogue read model that has received a version.
+    readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     version: str = "1.0.0"
+    # Path prefixes whose routes speak another standard's error format (Open311): a refusal made
+    # before routing (control characters) is rendered by the given function, not as problem+json.
+    error_formats: dict[str, Callable[[DomainError, str], Response]] = field(default_factory=dict)
 
 
 IDEMPOTENCY_PARAMETER = {
@@ -331,6 +346,17 @@ async def _forget_expired_idempotency_keys(app: FastAPI) -> None:
         except Exception:  # a missed sweep is retried at the next one
             log.exception("sweeping expired idempotency keys failed")
         await asyncio.sleep(3600)
+
+
+def _refusal_by_path(formats: dict[str, Callable[[DomainError, str], Response]]) -> Callable[[DomainError], Any]:
+    def respond(exc: DomainError) -> Any:
+        async def answer(scope: dict, receive: Callable, send: Callable) -> None:
+            path = scope["path"]
+            render = next((r for prefix, r in formats.items() if path.startswith(prefix)), None)
+            response = render(exc, path) if render is not None else domain_error_response(exc)
+            await response(scope, receive, send)
+        return answer
+    return respond
 
 
 def make_verifier(settings: ServiceSettings) -> TokenVerifier:
@@ -382,17 +408,19 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
     app.state.settings = s
     app.state.db = None
     app.state.bus = None
+    app.state.subscriptions = spec.subscriptions  # what it consumes: contract tests feed these handlers
     verifier = make_verifier(s)
     app.state.verifier = verifier
     app.state.principal_dependency = principal_dependency(verifier)
     app.state.idempotency_table = spec.bus_tables.idempotency
     install_problem_handlers(app)
+    app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(IdempotencyMiddleware, table_of=lambda a: a.state.idempotency_table)
-    app.add_middleware(ControlCharacterMiddleware, respond=domain_error_response)
+    app.add_middleware(ControlCharacterMiddleware, respond=_refusal_by_path(spec.error_formats))
     app.add_middleware(RequestContextMiddleware, service=spec.name)
     _document_idempotency_key(app)
     app.include_router(health_router({
-        "database": _db_check, "bus": _bus_check, "migrations": _migration_check(spec.name),
+        "database": _db_check, "bus": _bus_check, "migrations": _migration_check(spec.name), **spec.readiness,
     }))
     public = PublicRoutes.parse(spec.public_routes)
     public.check_against(spec.routers)

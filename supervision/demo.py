@@ -59,6 +59,9 @@ def make_demo_hook(data_dir: Path, echo=print, subjects: int = 200):
         echo(f"  a repaired penalty     {gw}/site/subjects/{story['repaired_subject']}  (withdrawn after repair)")
         echo(f"  the verifiable draw    {gw}/site/draws/{story['plan_id']}")
         echo(f"  API docs (offline)     {gw}/docs")
+        intake = creds.get("hotline-demo-intake", {})
+        echo(f"  Open311 GeoReport v2   root {gw}/casework/open311/v2  "
+             f"api_key {intake.get('client_id')}:{intake.get('client_secret')}")
         echo(f"  verify the draw        .venv/bin/supervision verify-draw {story['plan_id']} --url {gw}/inspection")
         admin = creds.get("scjgj-demo-credit-officer", {})
         echo("  a department call:")

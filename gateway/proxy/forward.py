@@ -32,6 +32,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from gateway.access.guard import Rejection
+from gateway.audit.log import MAX_SCANNED_BYTES
+from gateway.proxy.open311 import Open311Door
 from gateway.proxy.upstream import (
     UpstreamError,
     UpstreamPool,
@@ -112,7 +114,7 @@ class Proxy:
                  guard: Guard | None = None, on_complete: OnComplete | None = None,
                  max_body_bytes: int = 10 * 1024 * 1024, max_page_size: int | None = None,
                  connect_timeout: float = 2.0, timeout: float = 30.0, pool_size: int = 200,
-                 keepalive_timeout: float = 4.0):
+                 keepalive_timeout: float = 4.0, open311: Open311Door | None = None):
         if not upstreams and not exact:
             raise ValueError("no upstreams")
         for prefix in list(upstreams) + list(exact or {}):
@@ -137,6 +139,7 @@ class Proxy:
         self.on_complete = on_complete
         self.max_body_bytes = max_body_bytes
         self.max_page_size = max_page_size
+        self.open311 = open311
 
     # -- lifecycle ---------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -185,7 +188,7 @@ class Proxy:
     async def _handle(self, scope: Scope, receive: Receive, send: Send) -> int:
         path: str = scope["path"]
         # One pass over the request headers: keep what goes upstream, pick out what we need.
-        auth = rid = length = chunked = host = xff = connection = None
+        auth = rid = length = chunked = host = xff = connection = content_type = None
         auth_count = 0
         out: list[tuple[bytes, bytes]] = []
         for k, v in scope["headers"]:
@@ -206,6 +209,8 @@ class Proxy:
             if k == b"authorization":
                 auth = v
                 auth_count += 1
+            elif k == b"content-type":
+                content_type = v
             out.append((k, v))
         if rid is None or not _REQUEST_ID.match(rid):
             rid = _next_request_id()
@@ -220,6 +225,31 @@ class Proxy:
         if auth_count > 1:
             # The service must verify the very token the gateway authorised and audited.
             return await self._problem(send, scope, rid, 400, "More than one Authorization header")
+        body: bytes | None = None
+        body_state = {"too_large": False}
+        if self.open311 is not None and scope["method"] == "POST" and self.open311.covers(path):
+            # The credential is inside the form: read it before the guard decides.
+            if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+                return await self._problem(send, scope, rid, 413 if length.isdigit() else 400,
+                                           self._too_large() if length.isdigit() else "Invalid Content-Length")
+            try:
+                body = await self._read_all(receive, body_state)
+            except _BodyTooLarge:
+                return await self._problem(send, scope, rid, 413, self._too_large())
+            except _ClientGone:
+                return 499
+            client = scope.get("client")
+            exchanged = await self.open311.credential(client[0] if client else "-", content_type, body)
+            if isinstance(exchanged, Rejection):
+                return await self._problem(send, scope, rid, exchanged.status, exchanged.detail,
+                                           headers=exchanged.headers)
+            key_auth, body = exchanged
+            if key_auth is not None:
+                if auth is not None:
+                    return await self._problem(send, scope, rid, 400, "api_key and an Authorization header: send one")
+                auth = key_auth
+                out.append((b"authorization", auth))
+            length = str(len(body)).encode()
         if self.guard is not None:
             rejection = await self.guard(scope, auth)
             if rejection is not None:
@@ -264,16 +294,15 @@ class Proxy:
         if qs:
             target += b"?" + qs
 
-        body: bytes | None = None
         stream: AsyncIterator[bytes] | None = None
-        body_state = {"too_large": False}
         try:
-            if length is not None and int(length) <= _BUFFER_LIMIT:
-                body = await self._read_all(receive, body_state)
-            elif length is not None or chunked:
-                stream = self._stream(receive, body_state)
-            elif scope["method"] in ("POST", "PUT", "PATCH"):
-                body = b""
+            if body is None:  # (an Open311 POST's body was read above, for its credential)
+                if length is not None and int(length) <= _BUFFER_LIMIT:
+                    body = await self._read_all(receive, body_state)
+                elif length is not None or chunked:
+                    stream = self._stream(receive, body_state)
+                elif scope["method"] in ("POST", "PUT", "PATCH"):
+                    body = b""
         except _BodyTooLarge:
             return await self._problem(send, scope, rid, 413, self._too_large())
         except _ClientGone:
@@ -294,7 +323,13 @@ class Proxy:
             if body_state["too_large"]:
                 return await self._problem(send, scope, rid, 413, self._too_large())
             return await self._problem(send, scope, rid, 502, f"The service failed to answer: {exc}")
-        await self._relay(resp, send, rid)
+        # The access audit counts the subjects in the request body and the answer too (department
+        # and service calls only: anonymous reads are not audited, so nothing is kept for them).
+        principal = state.get("principal")
+        audited = principal is not None and not principal.is_public
+        if audited and body:
+            state["request_body"] = body[:MAX_SCANNED_BYTES]
+        await self._relay(resp, send, rid, state.setdefault("answer", []) if audited else None)
         return resp.status
 
     def _page_size_problem(self, qs: bytes) -> tuple[str, dict[str, Any]] | None:
@@ -309,9 +344,16 @@ class Proxy:
     def _too_large(self) -> str:
         return f"Request body larger than {self.max_body_bytes} bytes"
 
-    @staticmethod
-    async def _problem(send: Send, scope: Scope, rid: bytes, status: int, detail: str, *,
+    async def _problem(self, send: Send, scope: Scope, rid: bytes, status: int, detail: str, *,
                        headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> int:
+        if self.open311 is not None and self.open311.covers(scope["path"]):
+            # GeoReport clients read only GeoReport errors (the guard's detail names what is missing).
+            status, body, hdrs = self.open311.error(scope["path"], status, detail)
+            hdrs += [(b"x-request-id", rid)] + [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                                                for k, v in (headers or {}).items() if k.lower() != "www-authenticate"]
+            await send({"type": "http.response.start", "status": status, "headers": hdrs})
+            await send({"type": "http.response.body", "body": body})
+            return status
         body, hdrs = problem_response(status, detail, instance=scope["path"], request_id=rid.decode(),
                                       headers=headers, extra=extra)
         await send({"type": "http.response.start", "status": status, "headers": hdrs})
@@ -339,7 +381,8 @@ class Proxy:
                 return
 
     @staticmethod
-    async def _relay(resp: Any, send: Send, rid: bytes) -> None:
+    async def _relay(resp: Any, send: Send, rid: bytes, keep: list[bytes] | None = None) -> None:
+        """Send the service's answer on; `keep` collects up to MAX_SCANNED_BYTES of it for the audit."""
         hdrs = []
         has_rid = False
         connection_tokens: set[bytes] = set()
@@ -358,6 +401,8 @@ class Proxy:
         if resp.complete:
             # The whole answer is here already (typical API response): two sends, no loop.
             body = resp.take_body()
+            if keep is not None:
+                keep.append(body[:MAX_SCANNED_BYTES])
             await send({"type": "http.response.start", "status": resp.status, "headers": hdrs})
             await send({"type": "http.response.body", "body": body})
             return
@@ -365,7 +410,11 @@ class Proxy:
             await send({"type": "http.response.start", "status": resp.status, "headers": hdrs})
             # Past this point the status is sent: an upstream failure can only cut the body,
             # and the exception makes the server drop the connection so the client sees it.
+            kept = 0
             async for chunk in resp.iter_body():
+                if keep is not None and kept < MAX_SCANNED_BYTES:
+                    keep.append(chunk[: MAX_SCANNED_BYTES - kept])
+                    kept += len(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         finally:

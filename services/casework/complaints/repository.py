@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.casework.models import Complaint, ComplaintSender
+from services.casework.models import Case, Complaint, ComplaintSender
 
 Row = TypeVar("Row", Complaint, ComplaintSender)
 
@@ -47,3 +49,22 @@ class ComplaintRepository:
         if after_id is not None:
             stmt = stmt.where(Complaint.id > after_id)
         return list((await self.session.execute(stmt.order_by(Complaint.id).limit(limit))).scalars())
+
+    async def with_cases(self, *, ids: Collection[str] | None, service_codes: Collection[str] | None,
+                         received_from: datetime, received_to: datetime, finished: bool | None,
+                         finished_case_states: Collection[str], offset: int,
+                         limit: int) -> list[tuple[Complaint, Case | None]]:
+        """Complaints with their case (if any), newest first, for the public status list."""
+        stmt = select(Complaint, Case).outerjoin(Case, Case.id == Complaint.case_id)
+        if ids is not None:
+            stmt = stmt.where(Complaint.id.in_(list(ids)))
+        else:
+            stmt = stmt.where(Complaint.created_at >= received_from, Complaint.created_at <= received_to)
+        if service_codes is not None:
+            stmt = stmt.where(Complaint.service_code.in_(list(service_codes)))
+        if finished is not None:
+            done = or_(Complaint.status == "refused",
+                       and_(Case.id.is_not(None), Case.state.in_(list(finished_case_states))))
+            stmt = stmt.where(done if finished else ~done)
+        stmt = stmt.order_by(Complaint.created_at.desc(), Complaint.id.desc()).offset(offset).limit(limit)
+        return [(c, case) for c, case in (await self.session.execute(stmt)).all()]

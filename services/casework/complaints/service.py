@@ -3,7 +3,9 @@ secrecy, the filing notice and whistle-blower rewards."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +28,7 @@ from services.casework.complaints.schemas import (
     RewardRequest,
 )
 from services.casework.decisions.repository import DecisionRepository
-from services.casework.models import Complaint, ComplaintSender
+from services.casework.models import Case, Complaint, ComplaintSender
 from services.casework.rules.complaints import complaint_acceptance_deadline
 from services.casework.rules.penalties import DecisionKind
 from services.casework.rules.rewards import reward_amount
@@ -35,6 +37,7 @@ from services.casework.rules.routing import (
     route_complaint,
     routing_table,
 )
+from services.casework.rules.workflow import CaseState
 from shared.auth import Principal
 from shared.bus.outbox import add_event
 from shared.contracts.casework import ComplaintAnswered
@@ -43,6 +46,10 @@ from shared.ids import new_id
 
 HOTLINE = "hotline"
 CENT = Decimal("0.01")
+# The department is done with an accepted complaint once its case ends: not filed, handed to
+# the competent department, closed, or its decision revoked. A refused one is done at once.
+FINISHED_CASE_STATES = frozenset({CaseState.NOT_FILED, CaseState.TRANSFERRED, CaseState.CLOSED,
+                                  CaseState.REVOKED})
 
 
 def services() -> tuple[str, list[ComplaintService]]:
@@ -126,6 +133,36 @@ async def list_complaints(session: AsyncSession, principal: Principal, status: s
         raise Forbidden("listing complaints needs role case_officer or auditor")
     return await repo.list(department=principal.department, submitted_by_department=None, status=status,
                            after_id=after_id, limit=limit)
+
+
+@dataclass(frozen=True)
+class PublicQuery:
+    """Which complaints to show the public, by id or by service and receipt time."""
+
+    ids: Collection[str] | None
+    service_codes: Collection[str] | None
+    received_from: datetime
+    received_to: datetime
+    finished: bool | None
+    offset: int
+    limit: int
+
+
+async def public_list(session: AsyncSession, query: PublicQuery) -> list[tuple[Complaint, Case | None]]:
+    """Complaints and their cases as anyone may follow them; never the sender (kept in its own
+    table, not read here): the caller shows only what the public may see."""
+    return await ComplaintRepository(session).with_cases(
+        ids=query.ids, service_codes=query.service_codes, received_from=query.received_from,
+        received_to=query.received_to, finished=query.finished, finished_case_states=FINISHED_CASE_STATES,
+        offset=query.offset, limit=query.limit)
+
+
+async def public_one(session: AsyncSession, complaint_id: str) -> tuple[Complaint, Case | None]:
+    complaint = await ComplaintRepository(session).get(complaint_id)
+    if complaint is None:
+        raise NotFound(f"no service request {complaint_id}")
+    case = await CaseRepository(session).get(complaint.case_id) if complaint.case_id else None
+    return complaint, case
 
 
 async def _for_handler(session: AsyncSession, principal: Principal, complaint_id: str) -> Complaint:
