@@ -1,8 +1,10 @@
 """The access audit: who called what about which market participant, when, with what outcome.
 
 The hot path only appends a tuple to an asyncio queue (`AuditLog.record`); a writer task
-drains the queue in batches, finds the subjects (USCCs in the path and query), and writes
-one transaction per batch. Nothing on the request path waits for the database.
+drains the queue in batches, finds the subjects, and writes one transaction per batch. Nothing
+on the request path waits for the database. A call touched every market participant whose
+valid USCC appears in its path, its query, its request body or its answer (a case, a decision,
+a list page, a search), so "who looked at my company's data" counts each of them.
 
 What is recorded: every call by a department or service credential (allowed or refused),
 and anonymous writes (e.g. a complaint filed without an account). Anonymous reads reach only
@@ -38,7 +40,11 @@ AUDIT_WRITTEN = Counter("sup_gateway_audit_written_total", "Access audit records
 AUDIT_DROPPED = Counter("sup_gateway_audit_dropped_total", "Access audit records dropped (queue full)")
 AUDIT_BACKLOG = Gauge("sup_gateway_audit_backlog", "Access audit records waiting to be written")
 _CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])")
-MAX_SUBJECTS = 20
+_CANDIDATE_BYTES = re.compile(rb"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])")
+# A page is at most a few hundred subjects; the cap bounds the writer's work on a huge answer.
+MAX_SUBJECTS = 1000
+# How much of a request body or an answer the proxy keeps for the audit (bytes, each).
+MAX_SCANNED_BYTES = 4 * 1024 * 1024
 READS = frozenset({"GET", "HEAD"})
 
 
@@ -55,12 +61,32 @@ def subjects_in(path: str, query: str = "") -> list[str]:
     return found
 
 
+def subjects_touched(path: str, query: str = "", body: bytes = b"", answer: tuple[bytes, ...] = ()) -> list[str]:
+    """Every valid USCC the call named or was answered with: path, query, request body, answer."""
+    found = subjects_in(path, query)
+    seen = set(found)
+    for blob in (body, *answer):
+        for m in _CANDIDATE_BYTES.finditer(blob):
+            code = m.group(0).decode("ascii").upper()
+            if code not in seen and is_valid_uscc(code):
+                seen.add(code)
+                found.append(code)
+                if len(found) >= MAX_SUBJECTS:
+                    return found
+    return found
+
+
+def _summary(named: list[str], width: int = 400) -> str:
+    """The log line's subject column (its width is fixed); access_subjects keeps one row for each."""
+    return " ".join(named[: (width + 1) // 19])
+
+
 def month_of(at: datetime) -> str:
     return at.astimezone(SHANGHAI).strftime("%Y-%m")
 
 
-# (time, principal, method, path, query, decision, status, request id, duration s)
-Item = tuple[float, Principal, str, str, bytes, Decision | None, int, bytes, float]
+# (time, principal, method, path, query, decision, status, request id, duration s, request body, answer chunks)
+Item = tuple[float, Principal, str, str, bytes, Decision | None, int, bytes, float, bytes, tuple[bytes, ...]]
 
 
 class AuditLog:
@@ -95,7 +121,8 @@ class AuditLog:
             return
         self.record((time.time(), principal, method, scope["path"], scope.get("query_string", b""),
                      state.get("decision"), status, state.get("request_id", b""),
-                     time.perf_counter() - started))
+                     time.perf_counter() - started, state.get("request_body") or b"",
+                     tuple(state.get("answer") or ())))
 
     # -- writer -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -153,10 +180,10 @@ class AuditLog:
 
     def rows(self, batch: list[Item]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         records, subjects = [], []
-        for t, p, method, path, query, decision, status, rid, duration in batch:
+        for t, p, method, path, query, decision, status, rid, duration, body, answer in batch:
             at = datetime.fromtimestamp(t, UTC)
             qs = query.decode("latin-1") if query else ""
-            named = subjects_in(path, qs)
+            named = subjects_touched(path, qs, body, answer)
             purpose = decision.group if decision is not None else None
             access_id = new_id()
             records.append({
@@ -167,7 +194,7 @@ class AuditLog:
                 "rule_id": decision.rule_id if decision is not None else None,
                 "policy_version": self.policy_version,
                 "allowed": bool(decision is not None and decision.allowed), "status": status,
-                "subjects": " ".join(named), "request_id": rid.decode("latin-1")[:128],
+                "subjects": _summary(named), "request_id": rid.decode("latin-1")[:128],
                 "duration_ms": int(duration * 1000),
             })
             month = month_of(at)

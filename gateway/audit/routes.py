@@ -116,7 +116,8 @@ def audit_router() -> APIRouter:
         rows = rows[:limit]
         # Reading the log is itself an access to the companies it names: audit it too.
         rt.audit.record((time.time(), principal, "GET", request.url.path, request.url.query.encode(),
-                         LOG_READ, 200, request.headers.get("x-request-id", "").encode(), 0.0))
+                         LOG_READ, 200, request.headers.get("x-request-id", "").encode(), 0.0, b"",
+                         (" ".join(r.subjects for r in rows).encode(),)))
         return AuditLogPage(items=[_entry(r) for r in rows],
                             next_cursor=encode_cursor({"id": rows[-1].id}) if more and rows else None)
 
