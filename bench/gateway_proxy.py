@@ -33,7 +33,7 @@ import httpx
 from bench.common import machine, percentile
 from gateway.identity.clients import Client
 from gateway.identity.keys import load_or_create_keys, write_jwks_file
-from gateway.identity.tokens import TokenIssuer, load_catalogue
+from gateway.identity.tokens import TokenIssuer
 from shared.migrate import upgrade_to_head
 from tests.support import free_port
 
@@ -154,7 +154,7 @@ def main(argv: list[str]) -> None:
     officer = Client(client_id="bench-credit-officer", department="scjgj", roles=("credit_officer",),
                      kind="department", scopes=(), secret_hash="", created_at="")
     # A long-lived token so a long run never crosses its expiry.
-    token = TokenIssuer(ring, load_catalogue(), ttl_seconds=3600).issue_token(officer)[0]
+    token = TokenIssuer(ring, ttl_seconds=3600).issue_token(officer)[0]
     credit_db = f"sqlite+aiosqlite:///{tmp}/credit.db"
     upgrade_to_head("credit", credit_db)
     upgrade_to_head("gateway", f"sqlite+aiosqlite:///{tmp}/gateway.db")

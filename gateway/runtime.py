@@ -24,7 +24,6 @@ from gateway.identity.keys import (
     write_jwks_file,
 )
 from gateway.identity.tokens import (
-    Catalogue,
     TokenIssuer,
     TokenResponse,
     load_catalogue,
@@ -96,11 +95,11 @@ class GatewayRuntime:
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
         self.policy: Policy = load_policy(settings.policy_file)
-        self.catalogue: Catalogue = load_catalogue(settings.catalogue_file)
+        self.catalogue = load_catalogue(settings.catalogue_file)
         grace = timedelta(seconds=settings.token_ttl_seconds + 60)
         self.keys = KeyHolder(settings.key_dir, settings.jwks_path, grace)
         self.clients = ClientHolder(settings)
-        self.issuer = TokenIssuer(self.keys.current(), self.catalogue, issuer=settings.token_issuer,
+        self.issuer = TokenIssuer(self.keys.current(), issuer=settings.token_issuer,
                                   audience=settings.token_audience, ttl_seconds=settings.token_ttl_seconds)
         # The gateway verifies against the same JWKS file it publishes (the services' view).
         self.verifier = CachedVerifier(TokenVerifier(jwks_path=settings.jwks_path, issuer=settings.token_issuer,

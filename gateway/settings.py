@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
+from shared.catalogue.readmodel import SAMPLE_FILE
 from shared.settings import ServiceSettings
 
 _HERE = Path(__file__).parent
@@ -28,6 +29,7 @@ class GatewaySettings(ServiceSettings):
     inspection_url: str = "http://127.0.0.1:8002"
     casework_url: str = "http://127.0.0.1:8003"
     disclosure_url: str = "http://127.0.0.1:8004"
+    coordination_url: str = "http://127.0.0.1:8005"
 
     # Signing keys (<key_dir>/*.pem, keys.json) and the JWKS the services read (<key_dir>/jwks.json).
     key_dir: Path = Path(".data/keys")
@@ -41,7 +43,8 @@ class GatewaySettings(ServiceSettings):
     secret_hash_memory_kib: int = 65536
     secret_hash_parallelism: int = 4
     policy_file: Path = _HERE / "access" / "policy.yaml"
-    catalogue_file: Path = _HERE / "identity" / "catalogue.yaml"
+    # The departments that may hold credentials (the coordination service's catalogue document).
+    catalogue_file: Path = SAMPLE_FILE
 
     # Limits. Rate: per client id (per remote address for anonymous callers), token bucket.
     rate_per_second: float = 50.0
@@ -76,4 +79,5 @@ class GatewaySettings(ServiceSettings):
             "inspection": self.inspection_url.rstrip("/"),
             "casework": self.casework_url.rstrip("/"),
             "disclosure": self.disclosure_url.rstrip("/"),
+            "coordination": self.coordination_url.rstrip("/"),
         }

@@ -45,7 +45,6 @@ class Principal:
     department: str | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
     scopes: frozenset[str] = field(default_factory=frozenset)
-    matters: frozenset[str] = field(default_factory=frozenset)
     token_id: str | None = None
 
     @classmethod
@@ -62,10 +61,6 @@ class Principal:
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
-
-    def may_act_on_matter(self, code: str) -> bool:
-        # The token lists the matters of the caller's own department (from the catalogue).
-        return not self.is_public and code in self.matters
 
 
 PUBLIC = Principal.public()
@@ -289,7 +284,6 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         department=dept,
         roles=_str_set(claims, "roles"),
         scopes=_str_set(claims, "scope"),
-        matters=_str_set(claims, "matters"),
         token_id=str(claims["jti"]),
     )
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 from gateway.identity.clients import Client
 from gateway.identity.keys import load_or_create_keys, write_jwks_file
-from gateway.identity.tokens import TokenIssuer, load_catalogue
+from gateway.identity.tokens import TokenIssuer
 from tests.support import running_app
 
 
@@ -16,7 +17,7 @@ class Authority:
         self.ring = load_or_create_keys(directory / "keys")
         self.jwks_file = directory / "keys" / "jwks.json"
         write_jwks_file(self.ring, self.jwks_file)
-        self.issuer = TokenIssuer(self.ring, load_catalogue())
+        self.issuer = TokenIssuer(self.ring)
 
     def token(self, department: str, *roles: str, kind: str = "department", client_id: str | None = None) -> str:
         client = Client(client_id=client_id or f"test-{department}-{'-'.join(roles)}", department=department,
@@ -29,8 +30,10 @@ class Authority:
 
 
 @asynccontextmanager
-async def service_client(service: str, databases, authority: Authority, nats_url: str | None = None, **overrides):
-    """A service app on a fresh migrated database (and a real nats-server when nats_url is given)."""
+async def service_client(service: str, databases, authority: Authority, nats_url: str | None = None, *,
+                         with_catalogue: bool = True, **overrides):
+    """A service app on a fresh migrated database (and a real nats-server when nats_url is given), with the
+    sample catalogue in its read model unless `with_catalogue` is false."""
     import importlib
 
     settings_mod = importlib.import_module(f"services.{service}.settings")
@@ -48,4 +51,30 @@ async def service_client(service: str, databases, authority: Authority, nats_url
     app = app_mod.create_app(settings)
     async with running_app(app) as client:
         client.app = app  # type: ignore[attr-defined]
+        if with_catalogue:
+            await load_sample_catalogue(service, app)
         yield client
+
+
+async def load_sample_catalogue(service: str, app) -> None:
+    """Give the service's catalogue read model the sample version, as its consumer would on the
+    coordination service's first publication (bus tests can publish it instead)."""
+    import importlib
+
+    readmodel = getattr(importlib.import_module(f"services.{service}.models"), "catalogue", None)
+    if readmodel is None:
+        return
+    async with app.state.db.sessionmaker() as session:
+        await readmodel.apply_sample(session)
+        await session.commit()
+
+
+async def seed_sample_catalogue(service: str, database_url: str) -> None:
+    """The same, straight into a migrated database, for apps a test serves itself."""
+    from shared.db import Database
+
+    db = Database(database_url, service=service)
+    try:
+        await load_sample_catalogue(service, SimpleNamespace(state=SimpleNamespace(db=db)))
+    finally:
+        await db.dispose()

@@ -14,7 +14,7 @@ from tests.auth_support import service_client
 
 pytestmark = pytest.mark.anyio
 
-SERVICES = ["credit", "inspection", "casework", "disclosure"]
+SERVICES = ["credit", "inspection", "casework", "disclosure", "coordination"]
 BAD_PATH_VALUES = ["%00", "x" * 300, "-1", "91110000600037341A", "'; drop table x;--"]
 BAD_BODIES = [b"{", b"[]", b'{"unexpected": true}', b'"just a string"', b'{"uscc": 12, "name": null, "limit": -5}',
               b'{"name": "a\\u0000b", "uscc": "\\u0000", "summary": "\\u0000", "description": "\\u0000"}']

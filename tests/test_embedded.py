@@ -34,7 +34,7 @@ def free_ports(count: int) -> list[int]:
 
 
 def port_options(ports: list[int]) -> list[str]:
-    names = ("gateway", "credit", "inspection", "casework", "disclosure", "nats")
+    names = ("gateway", "credit", "inspection", "casework", "disclosure", "coordination", "nats")
     return [arg for name, port in zip(names, ports, strict=True) for arg in (f"--{name}-port", str(port))]
 
 
@@ -76,7 +76,7 @@ def cli_env(data_dir: Path) -> dict[str, str]:
 @pytest.mark.timeout(60)
 def test_runner_starts_every_app_ready_and_stop_leaves_no_process(tmp_path):
     data = tmp_path / "data"
-    ports = free_ports(6)
+    ports = free_ports(7)
     seen: list[dict[str, str]] = []
     run = EmbeddedRun(
         EmbeddedConfig(data_dir=data, ports=Ports(*ports), demo=True), post_start=seen.append, echo=lambda _: None
@@ -88,7 +88,7 @@ def test_runner_starts_every_app_ready_and_stop_leaves_no_process(tmp_path):
             assert readyz(urls[name]) == 200, name
         assert urls["docs"] == f"http://127.0.0.1:{ports[0]}/docs"
         pids = [c.process.pid for c in run.children]
-        assert len(pids) == 6  # nats + five apps
+        assert len(pids) == 7  # nats + six apps
         run.run_post_start()
         assert seen == [urls]
         for sub in ("nats", "logs"):
@@ -116,7 +116,7 @@ def test_post_start_hook_is_skipped_with_no_demo(tmp_path):
 @pytest.mark.timeout(90)
 def test_cli_sigterm_stops_everything_and_a_second_up_keeps_the_data(tmp_path):
     data = tmp_path / "data"
-    ports = free_ports(6)
+    ports = free_ports(7)
     args = [*supervision_cli(), "up", "--no-demo", *port_options(ports)]
     proc = subprocess.Popen(
         args, cwd=ROOT, env=cli_env(data), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -132,7 +132,7 @@ def test_cli_sigterm_stops_everything_and_a_second_up_keeps_the_data(tmp_path):
         assert f"http://127.0.0.1:{port}" in output
         assert readyz(f"http://127.0.0.1:{port}") == 200, name
     pids = [int(p) for p in re.findall(r"pid (\d+)", output)]
-    assert len(pids) == 6
+    assert len(pids) == 7
     proc.send_signal(signal.SIGTERM)
     rest = proc.stdout.read()
     assert proc.wait(timeout=30) == 0, rest
@@ -156,7 +156,7 @@ def test_cli_sigterm_stops_everything_and_a_second_up_keeps_the_data(tmp_path):
 @pytest.mark.timeout(30)
 def test_a_taken_port_is_named_and_exits_2(tmp_path):
     data = tmp_path / "data"
-    ports = free_ports(6)
+    ports = free_ports(7)
     holder = socket.socket()
     holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     holder.bind(("127.0.0.1", ports[3]))
@@ -175,9 +175,9 @@ def test_a_taken_port_is_named_and_exits_2(tmp_path):
 
 
 def test_an_unreachable_external_nats_is_reported_before_anything_starts(tmp_path):
-    ports = free_ports(6)
+    ports = free_ports(7)
     run = EmbeddedRun(
-        EmbeddedConfig(data_dir=tmp_path, ports=Ports(*ports), nats_url=f"nats://127.0.0.1:{ports[5]}"),
+        EmbeddedConfig(data_dir=tmp_path, ports=Ports(*ports), nats_url=f"nats://127.0.0.1:{ports[6]}"),
         echo=lambda _: None,
     )
     with pytest.raises(EmbeddedError, match="not reachable") as failure:

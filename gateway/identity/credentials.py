@@ -70,7 +70,9 @@ def create_client(settings: GatewaySettings, department: str, roles: list[str],
     dept = catalogue.departments.get(department)
     if dept is None:
         raise ValueError(f"unknown department {department!r}; known: {', '.join(sorted(catalogue.departments))}")
-    return registry_for(settings).create_client(department, roles, kind=kind or dept.kind)
+    # An enforcement team's staff hold department credentials; the catalogue's service bodies service ones.
+    default_kind = "service" if dept.kind == "service" else "department"
+    return registry_for(settings).create_client(department, roles, kind=kind or default_kind)
 
 
 def rotate_signing_keys(settings: GatewaySettings) -> KeyRing:

@@ -1,7 +1,7 @@
 """Access tokens: short-lived ES256 JWTs for OAuth2 client credentials.
 
     ring = load_or_create_keys(settings.key_dir)
-    issuer = TokenIssuer(ring, load_catalogue(), ttl_seconds=300)
+    issuer = TokenIssuer(ring, ttl_seconds=300)
     jwt, expires_in = issuer.issue_token(client)
 
 `token_response(registry, issuer, authorization, form)` implements the token endpoint
@@ -26,71 +26,32 @@ import yaml
 from gateway.identity.clients import Client, ClientRegistry
 from gateway.identity.keys import KeyRing
 from shared.auth import ALGORITHM, DEFAULT_AUDIENCE, DEFAULT_ISSUER
+from shared.catalogue.model import CatalogueVersion, parse_version
+from shared.catalogue.readmodel import SAMPLE_FILE
 from shared.contracts.roles import separated_role_conflicts
 
-DEFAULT_CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 DEFAULT_TTL_SECONDS = 300
 
 
-@dataclass(frozen=True)
-class Matter:
-    code: str
-    name_zh: str
-    name_en: str
-    legal_basis: str
-    supervisee: str
+def load_catalogue(path: str | Path = SAMPLE_FILE) -> CatalogueVersion:
+    """The departments that may hold credentials (codes, kinds, names), from a catalogue document.
 
-
-@dataclass(frozen=True)
-class Department:
-    code: str
-    kind: str
-    name_zh: str
-    name_en: str
-    matters: tuple[Matter, ...]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    version: str
-    departments: dict[str, Department]
-
-    def matters_of(self, department: str) -> list[str]:
-        d = self.departments.get(department)
-        return [m.code for m in d.matters] if d else []
-
-
-def load_catalogue(path: str | Path = DEFAULT_CATALOGUE_PATH) -> Catalogue:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    departments: dict[str, Department] = {}
-    seen_matters: set[str] = set()
-    for d in doc["departments"]:
-        matters = []
-        for m in d.get("matters") or []:
-            if m["code"] in seen_matters:
-                raise ValueError(f"matter {m['code']} listed twice")
-            seen_matters.add(m["code"])
-            matters.append(
-                Matter(m["code"], m["name"]["zh"], m["name"]["en"], m["legal_basis"], m["supervisee"])
-            )
-        departments[d["code"]] = Department(
-            d["code"], d.get("kind", "department"), d["name"]["zh"], d["name"]["en"], tuple(matters)
-        )
-    return Catalogue(str(doc["version"]), departments)
+    What a department may do is not the gateway's business: the services check it against the
+    coordination service's catalogue as of the act's date, so tokens carry identity only.
+    """
+    return parse_version(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
 
 
 class TokenIssuer:
     def __init__(
         self,
         keys: KeyRing,
-        catalogue: Catalogue,
         *,
         issuer: str = DEFAULT_ISSUER,
         audience: str = DEFAULT_AUDIENCE,
         ttl_seconds: int = DEFAULT_TTL_SECONDS,
     ):
         self.keys = keys
-        self.catalogue = catalogue
         self.issuer = issuer
         self.audience = audience
         self.ttl_seconds = ttl_seconds
@@ -108,7 +69,6 @@ class TokenIssuer:
             "dept": client.department,
             "roles": sorted(client.roles),
             "scope": " ".join(client.scopes),
-            "matters": self.catalogue.matters_of(client.department),
             "kind": client.kind,
         }
 

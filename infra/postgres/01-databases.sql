@@ -7,6 +7,7 @@ CREATE ROLE credit     LOGIN PASSWORD 'credit-dev';
 CREATE ROLE inspection LOGIN PASSWORD 'inspection-dev';
 CREATE ROLE casework   LOGIN PASSWORD 'casework-dev';
 CREATE ROLE disclosure LOGIN PASSWORD 'disclosure-dev';
+CREATE ROLE coordination LOGIN PASSWORD 'coordination-dev';
 -- The gateway keeps only its access audit trail.
 CREATE ROLE gateway    LOGIN PASSWORD 'gateway-dev';
 
@@ -14,6 +15,7 @@ CREATE DATABASE credit     OWNER credit     ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE inspection OWNER inspection ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE casework   OWNER casework   ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE disclosure OWNER disclosure ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE coordination OWNER coordination ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE gateway    OWNER gateway    ENCODING 'UTF8' TEMPLATE template0;
 
 -- Nobody but the owner may connect to a service's database.
@@ -21,4 +23,5 @@ REVOKE CONNECT ON DATABASE credit     FROM PUBLIC;
 REVOKE CONNECT ON DATABASE inspection FROM PUBLIC;
 REVOKE CONNECT ON DATABASE casework   FROM PUBLIC;
 REVOKE CONNECT ON DATABASE disclosure FROM PUBLIC;
+REVOKE CONNECT ON DATABASE coordination FROM PUBLIC;
 REVOKE CONNECT ON DATABASE gateway    FROM PUBLIC;

@@ -23,6 +23,7 @@ from services.casework.decisions.service import (
     note_penalty_elsewhere,
     note_penalty_withdrawn,
 )
+from services.casework.models import catalogue
 from services.casework.settings import CaseworkSettings
 from services.casework.steps.service import flag_clocks
 from shared.app import BackgroundJob
@@ -92,6 +93,7 @@ def subscriptions(settings: CaseworkSettings | None = None) -> list[Subscription
                      handler=_by_type({RiskAlerted.event_type: on_risk_alert(settings.risk_alert_department),
                                        CreditRecordAdded.event_type: on_credit_record,
                                        RecordWithdrawn.event_type: on_credit_record_withdrawn})),
+        catalogue.subscription("casework"),
     ]
 
 

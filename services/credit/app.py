@@ -8,7 +8,7 @@ from services.credit import handlers
 from services.credit.commitments import routes as commitments
 from services.credit.grading import routes as grading
 from services.credit.lists import routes as lists
-from services.credit.models import Base, bus_tables
+from services.credit.models import Base, bus_tables, catalogue
 from services.credit.records import routes as records
 from services.credit.repairs import routes as repairs
 from services.credit.settings import CreditSettings
@@ -46,5 +46,6 @@ def create_app(settings: CreditSettings | None = None) -> FastAPI:
             # A company applies for repair or objects to a record about itself without an account.
             public_routes=("POST /repairs", "POST /objections"),
             background_jobs=handlers.background_jobs(),
+            readiness=catalogue.readiness(),
         )
     )

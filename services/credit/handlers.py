@@ -18,6 +18,7 @@ from services.credit.calendar.service import recompute_provisional_deadlines
 from services.credit.commitments import service as commitments
 from services.credit.grading.service import regrade_all
 from services.credit.lists import service as lists
+from services.credit.models import catalogue
 from services.credit.records import from_events
 from shared.app import BackgroundJob
 from shared.bus.consumer import Subscription
@@ -51,6 +52,7 @@ def subscriptions() -> list[Subscription]:
                      subjects=[DecisionIssued.event_type, DecisionRevoked.event_type], handler=on_decision),
         Subscription(durable="credit-inspection-results", producer="inspection",
                      subjects=[ResultRecorded.event_type], handler=on_inspection_result),
+        catalogue.subscription("credit"),
     ]
 
 

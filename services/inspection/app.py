@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from services.inspection import handlers
 from services.inspection.directory import routes as directory_routes
 from services.inspection.history import routes as history_routes
-from services.inspection.models import Base, bus_tables
+from services.inspection.models import Base, bus_tables, catalogue
 from services.inspection.plans import routes as plans_routes
 from services.inspection.results import routes as results_routes
 from services.inspection.settings import InspectionSettings
@@ -48,5 +48,6 @@ def create_app(settings: InspectionSettings | None = None) -> FastAPI:
             # "One public": the item lists, published plans and draws with their verification.
             public_routes=("GET /items", "GET /items/{item_id}", "GET /public/*"),
             background_jobs=handlers.background_jobs(),
+            readiness=catalogue.readiness(),
         )
     )

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.inspection.calendar.service import recompute_provisional_deadlines
 from services.inspection.directory import service as directory
 from services.inspection.directory.repository import DirectoryRepository
+from services.inspection.models import catalogue
 from services.inspection.settings import InspectionSettings
 from services.inspection.tasks import service as tasks
 from services.inspection.tasks.repository import TasksRepository
@@ -60,6 +61,7 @@ def subscriptions() -> list[Subscription]:
                      subjects=[m.event_type for m in OBJECT_EVENTS], handler=on_credit_object_event),
         Subscription(durable="inspection-risk-alerts", producer="credit",
                      subjects=[RiskAlerted.event_type], handler=on_risk_alert),
+        catalogue.subscription("inspection"),
     ]
 
 

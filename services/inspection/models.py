@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.bus.tables import define_bus_tables
+from shared.catalogue.readmodel import CatalogueReadModel
 from shared.db import new_metadata
 
 
@@ -30,6 +31,8 @@ class Base(DeclarativeBase):
 
 
 bus_tables = define_bus_tables(Base.metadata)
+# The coordination service's catalogue versions, as received (who may list items on which matter).
+catalogue = CatalogueReadModel(Base.metadata)
 
 
 class InspectionItem(Base):
@@ -141,6 +144,9 @@ class Plan(Base):
     # Secret until the draw: stored here, never returned before `drawn`.
     seed_hex: Mapped[str | None] = mapped_column(String(128))
     seed_commitment: Mapped[str | None] = mapped_column(String(64))
+    # Multi-party seed (rules/seed.py): each department's secret commitment, the beacon named at
+    # commit, the commitment document, and the secrets as revealed (kept from the public until drawn).
+    seed_inputs: Mapped[dict | None] = mapped_column(JSON)
     population_root: Mapped[str | None] = mapped_column(String(64))
     population_count: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[str | None] = mapped_column(String(120))
@@ -169,6 +175,7 @@ class PopulationMember(Base):
     grade: Mapped[str | None] = mapped_column(String(2))
     red_list: Mapped[bool] = mapped_column(Boolean, default=False)
     district: Mapped[str | None] = mapped_column(String(40))
+    risk_level: Mapped[str | None] = mapped_column(String(20))
 
 
 Index("ix_plan_population_uscc", PopulationMember.uscc)
@@ -186,9 +193,10 @@ class PopulationStratum(Base):
     __tablename__ = "plan_population_strata"
 
     plan_id: Mapped[str] = mapped_column(String(36), ForeignKey("plans.id"), primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "A", "A/red-list", ..., "ungraded"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # "A", "A/red-list/risk-high", ..., "ungraded"
     grade: Mapped[str | None] = mapped_column(String(2))  # None: ungraded
     red_list: Mapped[bool] = mapped_column(Boolean)
+    risk_level: Mapped[str | None] = mapped_column(String(20))  # None: unrated, or not a stratum key
     member_count: Mapped[int] = mapped_column(Integer)
     usccs: Mapped[str] = mapped_column(Text)
     districts: Mapped[list] = mapped_column(JSON)

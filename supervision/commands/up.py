@@ -23,6 +23,7 @@ def up(
     inspection_port: int = typer.Option(8002, envvar="SUP_INSPECTION_PORT", help="Port of the inspection service (the gateway forwards to it)."),
     casework_port: int = typer.Option(8003, envvar="SUP_CASEWORK_PORT", help="Port of the casework service (the gateway forwards to it)."),
     disclosure_port: int = typer.Option(8004, envvar="SUP_DISCLOSURE_PORT", help="Port of the disclosure service (the gateway forwards to it)."),
+    coordination_port: int = typer.Option(8005, envvar="SUP_COORDINATION_PORT", help="Port of the coordination service (the gateway forwards to it)."),
     nats_port: int = typer.Option(4333, envvar="SUP_NATS_PORT", help="Port of the embedded nats-server."),
     nats_url: str | None = typer.Option(None, envvar="SUP_NATS_URL", help="Use this running NATS instead of starting one."),
     public_base_url: str | None = typer.Option(None, envvar="SUP_PUBLIC_BASE_URL", help="Address the public and integrators reach the gateway at, for the links in feeds (e.g. https://supervision.example.gov.cn); default: the gateway's own http://HOST:GATEWAY-PORT."),
@@ -31,7 +32,7 @@ def up(
     demo: bool = typer.Option(True, "--demo/--no-demo", envvar="SUP_DEMO", help="Seed the demo data after start."),
     check: bool = typer.Option(False, "--check", help="Start, wait until ready, print the URLs, stop."),
 ) -> None:
-    """Start NATS, migrate, run the four services and the gateway; Ctrl-C stops all."""
+    """Start NATS, migrate, run the five services and the gateway; Ctrl-C stops all."""
     config = EmbeddedConfig(
         data_dir=data_dir,
         host=host,
@@ -41,6 +42,7 @@ def up(
             inspection=inspection_port,
             casework=casework_port,
             disclosure=disclosure_port,
+            coordination=coordination_port,
             nats=nats_port,
         ),
         nats_url=nats_url,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SERVICES = ("credit", "inspection", "casework", "disclosure")
+SERVICES = ("credit", "inspection", "casework", "disclosure", "coordination")
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Ports:
     inspection: int = 8002
     casework: int = 8003
     disclosure: int = 8004
+    coordination: int = 8005
     nats: int = 4333
 
 

@@ -12,6 +12,7 @@ from gateway.identity.credentials import create_client
 from services.credit.app import create_app as create_credit_app
 from services.credit.settings import CreditSettings
 from supervision.cli import app as cli
+from tests.auth_support import seed_sample_catalogue
 from tests.gateway.support import SUBJECT, gateway_client, gateway_settings, serving
 
 pytestmark = pytest.mark.anyio
@@ -35,7 +36,9 @@ async def _token(c, client_id: str, secret: str) -> str:
 async def test_a_token_signed_before_a_key_rotation_still_works_through_the_gateway(databases, tmp_path, monkeypatch):
     settings = gateway_settings(tmp_path)
     client_id, secret = create_client(settings, "scjgj", ["credit_officer"])
-    with serving(credit_app(await databases.fresh("credit"), settings.jwks_path)) as credit:
+    credit_db = await databases.fresh("credit")
+    await seed_sample_catalogue("credit", credit_db)
+    with serving(credit_app(credit_db, settings.jwks_path)) as credit:
         settings = gateway_settings(tmp_path, credit_url=credit.url)
         async with gateway_client(settings) as c:
             before = await _token(c, client_id, secret)

@@ -12,7 +12,7 @@ from gateway.access.policy import load_policy
 from gateway.access.ratelimit import RateLimiter
 from gateway.identity.clients import ClientRegistry, MemoryClientStore
 from gateway.identity.keys import load_or_create_keys, write_jwks_file
-from gateway.identity.tokens import TokenIssuer, load_catalogue
+from gateway.identity.tokens import TokenIssuer
 from gateway.proxy.forward import make_proxy
 from shared.auth import TokenVerifier
 
@@ -173,7 +173,7 @@ async def test_guard_authenticates_authorises_and_rate_limits(upstream, tmp_path
     write_jwks_file(ring, tmp_path / "jwks.json")
     registry = ClientRegistry(MemoryClientStore())
     inspector = registry.get(registry.create_client("scjgj", ["inspector"])[0])
-    token, _ = TokenIssuer(ring, load_catalogue()).issue_token(inspector)
+    token, _ = TokenIssuer(ring).issue_token(inspector)
     audited = []
     guard = make_guard(TokenVerifier(jwks_path=tmp_path / "jwks.json"), load_policy(),
                        RateLimiter(rate=0.01, burst=2),

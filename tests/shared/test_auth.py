@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from gateway.identity.clients import ClientRegistry, MemoryClientStore
 from gateway.identity.keys import load_or_create_keys, rotate_keys, write_jwks_file
-from gateway.identity.tokens import TokenIssuer, load_catalogue
+from gateway.identity.tokens import TokenIssuer
 from shared.auth import (
     InvalidToken,
     PermissionDenied,
@@ -40,15 +40,15 @@ def registry():
 def env(tmp_path, registry):
     ring = load_or_create_keys(tmp_path / "keys")
     write_jwks_file(ring, tmp_path / "jwks.json")
-    issuer = TokenIssuer(ring, load_catalogue())
+    issuer = TokenIssuer(ring)
     verifier = TokenVerifier(jwks_path=tmp_path / "jwks.json", min_refresh_interval=0)
     officer = registry.get(registry.create_client("scjgj", ["credit_officer"])[0])
     return issuer, verifier, officer
 
 
-def test_public_principal_has_no_roles_and_no_matters():
+def test_public_principal_has_no_roles():
     p = Principal.public()
-    assert p.is_public and not p.has_role("admin") and not p.may_act_on_matter("scjgj-001")
+    assert p.is_public and not p.has_role("admin") and p.department is None
 
 
 def test_principal_is_frozen():
@@ -83,13 +83,13 @@ def test_jwks_from_url_cached_and_refreshed_on_unknown_kid(tmp_path, registry):
         url = f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
         verifier = TokenVerifier(jwks_url=url, min_refresh_interval=0)
         client = registry.get(registry.create_client("jtw", ["inspector"])[0])
-        token, _ = TokenIssuer(ring, load_catalogue()).issue_token(client)
+        token, _ = TokenIssuer(ring).issue_token(client)
         assert verifier.verify(token).department == "jtw"
         assert verifier.verify(token).department == "jtw"
         assert _JwksHandler.hits == 1  # cached
         rotated = rotate_keys(tmp_path)
         _JwksHandler.document = rotated.jwks()
-        new_token, _ = TokenIssuer(rotated, load_catalogue()).issue_token(client)
+        new_token, _ = TokenIssuer(rotated).issue_token(client)
         assert verifier.verify(new_token).client_id == client.client_id
         assert _JwksHandler.hits == 2
     finally:
@@ -100,7 +100,7 @@ def test_unknown_kid_refresh_is_rate_limited(env, tmp_path):
     issuer, _, officer = env
     verifier = TokenVerifier(jwks_path=tmp_path / "jwks.json", min_refresh_interval=60)
     verifier.verify(issuer.issue_token(officer)[0])
-    stranger = TokenIssuer(load_or_create_keys(tmp_path / "x"), load_catalogue())
+    stranger = TokenIssuer(load_or_create_keys(tmp_path / "x"))
     (tmp_path / "jwks.json").write_text("not json")  # a re-read now would fail loudly
     with pytest.raises(InvalidToken, match="unknown key id"):
         verifier.verify(stranger.issue_token(officer)[0])

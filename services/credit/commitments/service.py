@@ -24,8 +24,8 @@ from services.credit.rules.commitments import (
     verification_deadline,
 )
 from services.credit.subjects.service import (
+    authority_for,
     normalise_uscc,
-    require_matter,
     read_scope,
     require_readable,
     require_role,
@@ -50,13 +50,15 @@ def _not_future(day: date | None, field: str) -> date:
 
 
 async def grant(session: AsyncSession, principal: Principal, data: CommitmentCreate) -> Commitment:
-    department = require_role(principal, *COMMITMENT_ROLES)
-    require_matter(principal, data.matter_code)
+    require_role(principal, *COMMITMENT_ROLES)
     granted_on = _not_future(data.granted_on, "body.granted_on")
     if data.field in COMMITMENT_EXCLUDED_FIELDS:
         _, why = commitment_allowed(data.field)
         raise Unprocessable.field("body.field", "commitment.excluded_field", why)
     subject = await subject_or_404(session, data.uscc, field="body.uscc")
+    # Seed §4: whoever approves supervises: the licence is granted on the granting department's own matter.
+    who, version = await authority_for(session, principal, data.matter_code, granted_on, district=subject.district)
+    department = who.department
     facts, members = await subject_facts(session, subject.uscc)
     allowed, why = commitment_allowed(data.field, members, facts, granted_on)
     if not allowed:
@@ -66,7 +68,8 @@ async def grant(session: AsyncSession, principal: Principal, data: CommitmentCre
         session, uscc=subject.uscc, kind=F.LICENCE_COMMITMENT, department=department, decision_date=granted_on,
         matter_code=data.matter_code, legal_basis=data.legal_basis,
         summary=f"licence {data.licence_number} granted on commitment: {data.promise}",
-        source_ref=data.licence_number, subject_name=subject.name)
+        source_ref=data.licence_number, subject_name=subject.name,
+        acting_body=who.acting_body if who.entrustment else None, catalogue_version=version)
     commitment = Commitment(
         id=new_id(), uscc=subject.uscc, department=department, matter_code=data.matter_code, field=data.field,
         licence_number=data.licence_number, promise=data.promise, granted_on=granted_on, verification_due=due.due,

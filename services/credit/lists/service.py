@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.credit.grading.service import regrade, subject_facts
 from services.credit.lists.repository import ListRepository
 from services.credit.lists.schemas import ListEntryCreate, ListExitRequest
-from services.credit.models import ListEntry
+from services.credit.models import ListEntry, catalogue
+from services.credit.records.repository import RecordRepository
 from services.credit.records.service import write_record
 from services.credit.rules import facts as F
+from services.credit.rules.authority import LIST_ENTRY_AUTHORITY, SWEEP_ONLY_GROUNDS, backdated_without_act
 from services.credit.rules.lists import (
     ABNORMAL_ENTRY_GROUNDS,
     ABNORMAL_ESCALATION_YEARS,
@@ -31,9 +33,11 @@ from services.credit.subjects.service import (
 )
 from shared.auth import Principal
 from shared.bus.outbox import add_event
+from shared.catalogue.model import CatalogueVersion
+from shared.catalogue.readmodel import require_function, require_jurisdiction
 from shared.clock import shanghai_today
 from shared.contracts.credit import ListEntered, ListExited
-from shared.errors import Conflict, InvalidState, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, InvalidState, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.paging import decode_cursor, encode_cursor
 
@@ -68,7 +72,7 @@ def _grounds(list_kind: str, reasons: list[str]) -> tuple[str, str]:
 
 async def enter_list(session: AsyncSession, *, uscc: str, list_kind: str, reasons: list[str], department: str,
                      entered_on: date, source_ref: str | None = None, detail: str = "",
-                     subject_name: str | None = None) -> ListEntry:
+                     subject_name: str | None = None, catalogue_version: str | None = None) -> ListEntry:
     """Put a subject on a list (one open entry per list), record it, emit `list.entered`, regrade."""
     reason_text, basis = _grounds(list_kind, reasons)
     lists = ListRepository(session)
@@ -88,7 +92,7 @@ async def enter_list(session: AsyncSession, *, uscc: str, list_kind: str, reason
     entry = ListEntry(id=new_id(), uscc=uscc, list_kind=list_kind, reason=",".join(reasons) or "eligible",
                       reason_text=reason_text + (f" ({detail})" if detail else ""), basis=basis,
                       department=department, entered_on=entered_on, source_ref=source_ref,
-                      created_at=datetime.now(UTC))
+                      catalogue_version=catalogue_version, created_at=datetime.now(UTC))
     await lists.add(entry)
     if list_kind in ENTRY_RECORD:
         await write_record(session, uscc=uscc, kind=ENTRY_RECORD[list_kind], department=department,
@@ -133,13 +137,49 @@ def _day(value: date | None, field: str) -> date:
     return value
 
 
+async def _cited_decision(session: AsyncSession, v: CatalogueVersion, department: str, uscc: str,
+                          source_ref: str | None) -> None:
+    """A serious-dishonesty entry cites a penalty decision on file for the subject, on the entering
+    department's own matter (rules/authority.py LIST_ENTRY_AUTHORITY)."""
+    if not source_ref:
+        raise Unprocessable.field("body.source_ref", "list.serious.decision_required",
+                                  "cite the penalty decision (its number) that establishes the ground")
+    decisions = [d for d in await RecordRepository(session).by_source(source_ref, F.PENALTY)
+                 if d.uscc == uscc and d.status != "revoked"]
+    if not decisions:
+        raise Unprocessable.field("body.source_ref", "list.serious.decision_unknown",
+                                  f"no penalty decision {source_ref} is on file for {uscc}")
+    own = [d for d in decisions if d.department == department
+           and (d.matter_code is None or v.authority(department, d.matter_code, d.decision_date) is not None)]
+    if not own:
+        raise Forbidden(f"decision {source_ref} is {decisions[0].department}'s, on its matter "
+                        f"{decisions[0].matter_code}: only that department may list on it",
+                        rule="list.serious.decision_not_own", decision_department=decisions[0].department)
+
+
 async def api_enter(session: AsyncSession, principal: Principal, list_kind: str, data: ListEntryCreate) -> ListEntry:
-    department = require_role(principal, *LIST_ROLES)
+    require_role(principal, *LIST_ROLES)
     subject = await subject_or_404(session, data.uscc, field="body.uscc")
     entered_on = _day(data.entered_on, "body.entered_on")
+    _grounds(list_kind, data.reasons)  # no list without law: the grounds first
+    if sweep_only := SWEEP_ONLY_GROUNDS.intersection(data.reasons):
+        raise Unprocessable.field("body.reasons", "list.ground.sweep_only",
+                                  f"{sorted(sweep_only)}: only the statutory sweep enters on this ground")
+    v = await catalogue.in_force(session, entered_on)
+    who = LIST_ENTRY_AUTHORITY[list_kind]
+    if who.function is not None:
+        department = require_function(v, principal, who.function, district=subject.district,
+                                      rule=f"list.{list_kind}.{who.function}_only",
+                                      what=f"the {list_kind} list is entered by {who.basis}")
+    else:
+        department = principal.department or ""
+        require_jurisdiction(v, department, subject.district)
+        await _cited_decision(session, v, department, subject.uscc, data.source_ref)
+    if why := backdated_without_act(entered_on, shanghai_today(), data.source_ref, data.source_date):
+        raise Unprocessable.field("body.entered_on", "list.entry_backdated", why)
     return await enter_list(session, uscc=subject.uscc, list_kind=list_kind, reasons=data.reasons,
                             department=department, entered_on=entered_on, source_ref=data.source_ref,
-                            detail=data.detail, subject_name=subject.name)
+                            detail=data.detail, subject_name=subject.name, catalogue_version=v.version)
 
 
 async def get_entry(session: AsyncSession, entry_id: str) -> ListEntry:
@@ -152,6 +192,10 @@ async def get_entry(session: AsyncSession, entry_id: str) -> ListEntry:
 async def api_exit(session: AsyncSession, principal: Principal, entry_id: str, data: ListExitRequest) -> ListEntry:
     require_role(principal, *LIST_ROLES)
     entry = await get_entry(session, entry_id)
+    # The entering department answers for the entry; nobody else ends it (the sweep ends it by law).
+    if principal.department != entry.department:
+        raise Forbidden(f"entry {entry.id} was made by {entry.department}: only it may take the subject off the "
+                        f"list (or the statutory sweep)", rule="list.exit.entering_department_only")
     exited_on = _day(data.exited_on, "body.exited_on")
     if entry.exited_on is None:
         if entry.list_kind == F.ABNORMAL:

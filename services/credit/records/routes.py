@@ -36,7 +36,7 @@ def record_out(r: CreditRecord) -> RecordOut:
         outcome=r.outcome, penalty_kind=r.penalty_kind, amount=r.amount, restriction_end=r.restriction_end,
         publicity_start=r.publicity_start, publicity_end=r.publicity_end,
         publicity_rule_version=r.publicity_rule_version, status=r.status, status_on=r.status_on,
-        under_objection=r.under_objection, source_ref=r.source_ref)
+        under_objection=r.under_objection, source_ref=r.source_ref, acting_body=r.acting_body)
 
 
 @router.post("/subjects/{uscc}/records", status_code=201, tags=["records"], summary="File a credit record",

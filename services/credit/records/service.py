@@ -15,8 +15,9 @@ from services.credit.rules import facts as F
 from services.credit.rules.objections import NEGATIVE_INFO_YEARS
 from services.credit.rules.publicity import NATIONAL, publicity_window
 from services.credit.subjects.repository import SubjectRepository
+from services.credit.rules.authority import RECORD_FILING, FilingRule
 from services.credit.subjects.service import (
-    require_matter,
+    authority_for,
     require_role,
     subject_or_404,
 )
@@ -24,11 +25,12 @@ from shared.auth import Principal
 from shared.bus.outbox import add_event
 from shared.clock import shanghai_today
 from shared.contracts.credit import CreditRecordAdded
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.paging import decode_cursor, encode_cursor
 
-RECORD_WRITE_ROLES = ("credit_officer", "case_officer", "inspector")
+# Every role some record kind is filed by (rules/authority.py says which kind by which).
+RECORD_WRITE_ROLES = tuple(sorted({r for rule in RECORD_FILING.values() for r in rule.roles}))
 # The platform whose publicity periods the records carry (market regulation publishes there).
 PUBLICITY_PLATFORM = NATIONAL
 NEGATIVE_KINDS = frozenset({F.PENALTY, F.COMMITMENT_BROKEN, F.COMPLAINT_UPHELD, F.ABNORMAL_ENTRY, F.SERIOUS_ENTRY})
@@ -40,7 +42,8 @@ async def write_record(session: AsyncSession, *, uscc: str, kind: str, departmen
                        severity: str | None = None, outcome: str | None = None, penalty_kind: str | None = None,
                        amount: Decimal | None = None, restriction_end: date | None = None,
                        source_ref: str | None = None, subject_name: str | None = None,
-                       regrade_now: bool = True) -> CreditRecord:
+                       regrade_now: bool = True, acting_body: str | None = None,
+                       catalogue_version: str | None = None) -> CreditRecord:
     """Store a record (penalties with their publicity window), emit `record.added`, regrade."""
     start = end = version = None
     if kind == F.PENALTY:
@@ -52,7 +55,7 @@ async def write_record(session: AsyncSession, *, uscc: str, kind: str, departmen
         decision_date=decision_date, summary=summary, severity=severity, outcome=outcome, penalty_kind=penalty_kind,
         amount=amount, restriction_end=restriction_end, publicity_start=start, publicity_end=end,
         publicity_rule_version=version, status="active", under_objection=False, source_ref=source_ref,
-        created_at=datetime.now(UTC))
+        acting_body=acting_body, catalogue_version=catalogue_version, created_at=datetime.now(UTC))
     await RecordRepository(session).add(record)
     if subject_name is None:
         subject = await SubjectRepository(session).get(uscc)
@@ -68,12 +71,26 @@ async def write_record(session: AsyncSession, *, uscc: str, kind: str, departmen
     return record
 
 
+def _filing_rule(principal: Principal, kind: str, source_ref: str | None) -> FilingRule:
+    rule = RECORD_FILING[kind]
+    if not principal.has_role(*rule.roles):
+        raise Forbidden(f"a {kind} record is filed by role {' or '.join(rule.roles)} of the deciding department",
+                        rule=f"record.{kind}.filer", missing_role=list(rule.roles))
+    if rule.cites and not source_ref:
+        raise Unprocessable.field("body.source_ref", f"record.{kind}.decision_required",
+                                  f"a {kind} record must cite {rule.cites}: it exists only from that act")
+    return rule
+
+
 async def add_record(session: AsyncSession, principal: Principal, uscc: str, data: RecordCreate) -> CreditRecord:
-    department = require_role(principal, *RECORD_WRITE_ROLES)
-    require_matter(principal, data.matter_code)
+    require_role(principal, *RECORD_WRITE_ROLES)
+    rule = _filing_rule(principal, data.kind, data.source_ref)
     subject = await subject_or_404(session, uscc)
     if data.decision_date > shanghai_today():
         raise Unprocessable.field("body.decision_date", "date.not_future", "a decision date cannot be in the future")
+    who, version = await authority_for(session, principal, data.matter_code, data.decision_date,
+                                       district=subject.district, power=rule.power)
+    department = who.department
     if data.restriction_end is not None and data.restriction_end < data.decision_date:
         raise Unprocessable.field("body.restriction_end", "date.order", "a restriction cannot end before the decision")
     # One record per source: the same decision may already have arrived from casework's events.
@@ -86,7 +103,8 @@ async def add_record(session: AsyncSession, principal: Principal, uscc: str, dat
         severity=data.severity if data.kind == F.PENALTY else None,
         outcome=data.outcome if data.kind == F.INSPECTION_RESULT else None,
         penalty_kind=data.penalty_kind if data.kind == F.PENALTY else None, amount=data.amount,
-        restriction_end=data.restriction_end, source_ref=data.source_ref, subject_name=subject.name)
+        restriction_end=data.restriction_end, source_ref=data.source_ref, subject_name=subject.name,
+        acting_body=who.acting_body if who.entrustment else None, catalogue_version=version)
 
 
 async def get_record(session: AsyncSession, record_id: str) -> CreditRecord:

@@ -44,6 +44,7 @@ from services.credit.subjects.service import (
     WRITE_ROLES,
     industry_risk_level,
     initial_state,
+    require_registration_authority,
     require_role,
 )
 from shared import pgcopy
@@ -355,5 +356,10 @@ async def import_batch(session: AsyncSession, rows: Sequence[ImportRow], first_r
     return await write_batch(session, batch)
 
 
-def authorise_import(principal: Principal) -> None:
+async def authorise_import(session: AsyncSession, principal: Principal, rows: Sequence[ImportRow]) -> None:
+    """A credit officer of the registration authority of every district the rows name (a row without a
+    district is refused by the row checks)."""
     require_role(principal, *WRITE_ROLES)
+    at = IMPORT_COLUMNS.index("district")
+    districts = {(r.get("district") if isinstance(r, dict) else (r[at] if len(r) > at else None)) for r in rows}
+    await require_registration_authority(session, principal, *sorted(d for d in districts if isinstance(d, str) and d))

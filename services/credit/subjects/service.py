@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.credit.grading.service import regrade
 from services.credit.lists.repository import ListRepository
-from services.credit.models import Subject
+from services.credit.models import Subject, catalogue
 from services.credit.rules.grading import grade_score_fast, rule_set_for
 from services.credit.rules.industry import industry_risk
 from services.credit.rules.risk import assess_risk
@@ -22,6 +22,8 @@ from services.credit.subjects.repository import SubjectRepository
 from services.credit.subjects.schemas import SubjectCreate, SubjectUpdate
 from shared.auth import Principal
 from shared.bus.outbox import add_event
+from shared.catalogue.model import Authority
+from shared.catalogue.readmodel import require_authority, require_function
 from shared.clock import shanghai_today
 from shared.contracts.credit import (
     SubjectDeregistered,
@@ -52,12 +54,24 @@ def require_role(principal: Principal, *roles: str) -> str:
     return principal.department
 
 
-def require_matter(principal: Principal, matter_code: str) -> None:
-    # "Whoever approves supervises; whoever is in charge supervises": a department acts only on
-    # matters in its own supervision matter list.
-    if not principal.may_act_on_matter(matter_code):
-        raise Forbidden(f"matter {matter_code} is not in the supervision matter list of department "
-                        f"{principal.department}", matter_code=matter_code)
+async def authority_for(session: AsyncSession, principal: Principal, matter_code: str, on: date, *,
+                        district: str | None, power: str | None = None) -> tuple[Authority, str]:
+    """(authority, catalogue version) for the caller's act on `matter_code` dated `on`, on a subject in
+    `district`: its own matter or an entrusted one, within its territory; 403 naming the rule otherwise."""
+    v = await catalogue.in_force(session, on)
+    return require_authority(v, principal, matter_code, on, district=district, power=power), v.version
+
+
+async def require_registration_authority(session: AsyncSession, principal: Principal, *districts: str,
+                                         on: date | None = None) -> str:
+    """The caller's department when it is the registration authority of every one of `districts`."""
+    v = await catalogue.in_force(session, on or shanghai_today())
+    department = ""
+    for district in districts:
+        department = require_function(v, principal, "registration_authority", district=district,
+                                      rule="registry.registration_authority_only",
+                                      what="the registry is kept by the registration authority")
+    return department
 
 
 def read_scope(principal: Principal, *roles: str) -> str | None:
@@ -154,6 +168,7 @@ def _event_data(row: dict[str, Any]) -> dict[str, Any]:
 
 async def register(session: AsyncSession, principal: Principal, data: SubjectCreate) -> Subject:
     require_role(principal, *WRITE_ROLES)
+    await require_registration_authority(session, principal, data.district)
     errors = check_identifiers(data)
     if errors:
         raise Unprocessable("; ".join(f"{f}: {m}" for f, _, m in errors),
@@ -180,6 +195,9 @@ def _updated_event(s: Subject) -> SubjectUpdated:
 async def update(session: AsyncSession, principal: Principal, uscc: str, patch: SubjectUpdate) -> Subject:
     require_role(principal, *WRITE_ROLES)
     subject = await subject_or_404(session, uscc, for_update=True)
+    # A move to another district needs the registration authority of both.
+    await require_registration_authority(session, principal, subject.district,
+                                         *([patch.district] if patch.district else []))
     if subject.status != "active":
         raise InvalidState(f"subject {subject.uscc} is {subject.status}: its registration can no longer change",
                            current_state=subject.status, allowed=["active"])
@@ -205,6 +223,7 @@ async def deregister(session: AsyncSession, principal: Principal, uscc: str, sta
                      effective_on: date) -> Subject:
     require_role(principal, *WRITE_ROLES)
     subject = await subject_or_404(session, uscc, for_update=True)
+    await require_registration_authority(session, principal, subject.district)
     if subject.status != "active":
         raise InvalidState(f"subject {subject.uscc} is already {subject.status}",
                            current_state=subject.status, allowed=["active"])

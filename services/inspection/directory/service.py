@@ -21,9 +21,11 @@ from services.inspection.models import (
     InspectionObject,
     InspectorRecord,
     ListMembership,
+    catalogue,
 )
 from services.inspection.rules.assignment import Inspector
 from shared.auth import Principal
+from shared.catalogue.readmodel import require_authority
 from shared.clock import shanghai_today
 from shared.contracts.credit import (
     GradeChanged,
@@ -75,7 +77,7 @@ def reading_department(principal: Principal) -> str:
 
 async def create_item(repo: DirectoryRepository, principal: Principal, body: ItemIn) -> InspectionItem:
     dept = acting_department(principal, *SETUP_ROLES)
-    _check_matter(principal, body.matter_code)
+    await _check_matter(repo, principal, body.matter_code)
     if await repo.item_by_code(body.code) is not None:
         raise Conflict(f"an inspection item with code {body.code} exists", code=body.code)
     at = now()
@@ -90,7 +92,7 @@ async def update_item(repo: DirectoryRepository, principal: Principal, item_id: 
     changes = patch.model_dump(exclude_unset=True)
     item = await _own_item(repo, principal, item_id)
     if "matter_code" in changes:
-        _check_matter(principal, changes["matter_code"])
+        await _check_matter(repo, principal, changes["matter_code"])
     for k in ITEM_FIELDS + ("active",):
         if k in changes and changes[k] is not None:
             setattr(item, k, changes[k])
@@ -129,11 +131,13 @@ async def _own_item(repo: DirectoryRepository, principal: Principal, item_id: st
     return item
 
 
-def _check_matter(principal: Principal, matter_code: str | None) -> None:
-    # "Whoever approves supervises": a department lists items only for its own supervision matters.
-    if matter_code and not principal.may_act_on_matter(matter_code):
-        raise Forbidden(f"supervision matter {matter_code} is not on your department's matter list",
-                        matter_code=matter_code)
+async def _check_matter(repo: DirectoryRepository, principal: Principal, matter_code: str | None) -> None:
+    # "Whoever approves supervises": a department lists items only for its own supervision matters (or
+    # matters entrusted to it for inspection), as the catalogue in force today has them.
+    if matter_code:
+        day = shanghai_today()
+        require_authority(await catalogue.in_force(repo.session, day), principal, matter_code, day,
+                          power="inspection")
 
 
 # ---------------------------------------------------------------------- inspection objects (read model)

@@ -70,9 +70,12 @@ async def test_serious_dishonesty_grounds_joint_punishment_and_exit_conditions(d
         r = await c.post("/lists/serious_dishonesty/entries", json={"uscc": uscc, "reasons": ["bad_reviews"]},
                          headers=officer)
         assert r.status_code == 422 and "not a statutory ground" in r.json()["detail"]
+        decision = (await c.post(f"/subjects/{uscc}/records", json=penalty(days=200),
+                                 headers=authority.headers("scjgj", "case_officer"))).json()
         r = await c.post("/lists/serious_dishonesty/entries", headers=officer, json={
-            "uscc": uscc, "reasons": ["refusing_to_perform"], "entered_on": days_ago(200)})
-        assert r.status_code == 201
+            "uscc": uscc, "reasons": ["refusing_to_perform"], "entered_on": days_ago(200),
+            "source_ref": decision["source_ref"], "source_date": days_ago(200)})
+        assert r.status_code == 201, r.text
         entry = r.json()
         assert (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))).json()["grade"] == "D"
         m = (await c.get(f"/subjects/{uscc}/measures", headers=authority.headers("wjw", "case_officer"))).json()
@@ -100,7 +103,7 @@ async def test_red_list_needs_eligibility_and_gives_rewards(databases, authority
         assert all(x["kind"] == "reward" for x in m["measures"])
         # A penalty now would make the subject ineligible: a second subject shows the refusal.
         other = await register(c, authority)
-        await c.post(f"/subjects/{other}/records", json=penalty(), headers=officer)
+        await c.post(f"/subjects/{other}/records", json=penalty(), headers=authority.headers("scjgj", "case_officer"))
         r = await c.post("/lists/red/entries", json={"uscc": other}, headers=officer)
         assert r.status_code == 409 and any("penalty" in x for x in r.json()["reasons"])
 
@@ -112,8 +115,9 @@ async def test_three_years_on_abnormal_list_escalates_to_serious_dishonesty(data
         due = add_years(today(), -3)
         for uscc, entered in ((old, due), (young, due + timedelta(days=1))):
             r = await c.post("/lists/abnormal/entries", headers=officer, json={
-                "uscc": uscc, "reasons": ["unreachable_at_address"], "entered_on": entered.isoformat()})
-            assert r.status_code == 201
+                "uscc": uscc, "reasons": ["unreachable_at_address"], "entered_on": entered.isoformat(),
+                "source_ref": f"沪市监异〔{entered.year}〕{entered.toordinal()}号", "source_date": entered.isoformat()})
+            assert r.status_code == 201, r.text
         assert (await c.post("/lists/sweep", headers=authority.headers("scjgj", "inspector"))).status_code == 403
         report = (await c.post("/lists/sweep", headers=officer)).json()
         assert len(report["escalated"]) == 1

@@ -105,7 +105,7 @@ async def test_a_second_lifelong_ban_is_recorded_while_the_list_entry_stands(dat
 
 async def test_a_department_cannot_file_a_decision_the_bus_already_recorded(databases, authority, nats_server):
     async with service_client("credit", databases, authority, nats_server.url) as c:
-        h = authority.headers("scjgj", "credit_officer")
+        h = authority.headers("scjgj", "case_officer")
         uscc = await register(c, authority)
         number = "沪市监处〔2026〕530号"
         await publish(nats_server.url, "casework", decision(uscc, number))

@@ -28,7 +28,7 @@ async def test_department_writes_only_on_its_own_matters(databases, authority):
 async def test_record_input_is_checked(databases, authority):
     async with service_client("credit", databases, authority) as c:
         uscc = await register(c, authority)
-        h = authority.headers("scjgj", "credit_officer")
+        h = authority.headers("scjgj", "case_officer")
         no_severity = {k: v for k, v in penalty().items() if k != "severity"}
         assert (await c.post(f"/subjects/{uscc}/records", json=no_severity, headers=h)).status_code == 422
         r = await c.post(f"/subjects/{uscc}/records", json=penalty(decision_date="2999-01-01"), headers=h)
@@ -70,7 +70,7 @@ async def test_negative_information_is_not_provided_after_five_years(databases, 
         h = authority.headers("scjgj", "case_officer")
         old = (await c.post(f"/subjects/{uscc}/records", json=penalty(days=5 * 365 + 3), headers=h)).json()
         recent = (await c.post(f"/subjects/{uscc}/records", json=penalty(days=4 * 365), headers=h)).json()
-        honour = (await c.post(f"/subjects/{uscc}/records", headers=h, json={
+        honour = (await c.post(f"/subjects/{uscc}/records", headers=authority.headers("scjgj", "credit_officer"), json={
             "kind": "honour", "matter_code": "scjgj-002", "legal_basis": "municipal quality award",
             "decision_date": days_ago(6 * 365)})).json()
         ids = {r["id"] for r in (await c.get(f"/subjects/{uscc}/records", headers=h)).json()["items"]}

@@ -121,7 +121,7 @@ async def test_minor_penalty_repairable_at_once_under_credit_china_rules_not_nat
     3-month publicity of small fines simply runs out and is not repaired early."""
     async with service_client("credit", databases, authority) as c:
         uscc = await register(c, authority)
-        r = await c.post(f"/subjects/{uscc}/records", headers=authority.headers("scjgj", "credit_officer"), json={
+        r = await c.post(f"/subjects/{uscc}/records", headers=authority.headers("scjgj", "case_officer"), json={
             "kind": "penalty", "matter_code": "scjgj-001", "legal_basis": "Food Safety Law art. 124",
             "decision_date": today().isoformat(), "severity": "minor", "penalty_kind": "fine", "amount": "3000.00",
             "summary": "small fine", "source_ref": "沪市监罚〔2026〕9号"})
