@@ -34,6 +34,7 @@ from services.credit.subjects.repository import (
 from shared.bus.envelope import encode_data
 from shared.contracts import EventPayload
 from shared.ids import new_ids
+from shared.redaction.events import minimise_event_data
 from shared.tracing import current_traceparent
 
 # What the grading and risk rules read of a record (no text columns: bulk regrading is hot).
@@ -124,7 +125,9 @@ class GradingRepository:
         trace = current_traceparent()
         rows = []
         for (payload, subject, event_type, version), event_id in zip(events, new_ids(len(events))):
-            data = payload.model_dump(mode="json") if isinstance(payload, EventPayload) else payload
+            # Redacted as add_event does; the ready dicts are the bulk regrade's grade changes (codes, figures).
+            data = minimise_event_data(payload.model_dump(mode="json")) if isinstance(payload, EventPayload) \
+                else payload
             rows.append((event_id, event_type, version, source, subject, now, encode_data(data).decode(), trace, 0))
         if len(rows) >= _COPY_FROM and self.dialect == "postgresql":
             await insert_many(self.session, db.outbox_table, OUTBOX_COLUMNS, rows)
