@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.casework.cases.service import today
 from services.casework.complaints import service as complaints
 from services.casework.complaints.schemas import ComplaintCreate
-from services.casework.models import Case, Complaint
+from services.casework.models import Case, Complaint, catalogue
 from services.casework.open311.schemas import (
     Attribute,
     AttributeValue,
@@ -31,14 +32,11 @@ from services.casework.open311.schemas import (
     TokenAnswer,
 )
 from services.casework.rules.complaints import COMPLAINT_ACCEPTANCE_WORKING_DAYS
-from services.casework.rules.routing import (
-    DEPARTMENT_NAMES,
-    ROUTING_TABLES,
-    routing_table,
-)
+from services.casework.rules.routing import ROUTING_TABLES, routing_table
 from services.casework.rules.workflow import CaseState
 from shared.auth import Principal
-from shared.errors import Forbidden, NotFound, Unprocessable
+from shared.catalogue.model import CatalogueVersion
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 # The one jurisdiction this endpoint serves: Shanghai, by its administrative division code.
 JURISDICTION_ID = "310000"
@@ -158,7 +156,16 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, SHANGHAI)
 
 
-def _status(c: Complaint, case: Case | None) -> tuple[str, str]:
+def agency_name(v: CatalogueVersion, department: str) -> str:
+    """The department's name in the supervision catalogue in force (agency_responsible)."""
+    d = v.department(department)
+    if d is None:
+        raise Conflict(f"department {department} is not in the supervision catalogue {v.version}",
+                       rule="catalogue.unknown_department")
+    return f"{d.name_zh} {d.name_en}"
+
+
+def _status(c: Complaint, case: Case | None, v: CatalogueVersion) -> tuple[str, str]:
     if c.status == "received":
         return "open", f"Received; the department answers by {c.acceptance_due.isoformat()}."
     if c.status == "refused":
@@ -169,13 +176,14 @@ def _status(c: Complaint, case: Case | None) -> tuple[str, str]:
         return "open", f"Accepted on {c.answered_on}."
     state = CaseState(case.state)
     note = CASE_NOTES[state]
-    if state is CaseState.TRANSFERRED and case.transferred_to in DEPARTMENT_NAMES:
-        note = f"handed to the competent department, {DEPARTMENT_NAMES[case.transferred_to]}"
+    if state is CaseState.TRANSFERRED and case.transferred_to:
+        note = f"handed to the competent department, {agency_name(v, case.transferred_to)}"
     return ("closed" if state in complaints.FINISHED_CASE_STATES else "open"), f"Accepted on {c.answered_on}; {note}."
 
 
-def public_request(c: Complaint, case: Case | None) -> ServiceRequest:
-    status, notes = _status(c, case)
+def public_request(c: Complaint, case: Case | None, v: CatalogueVersion) -> ServiceRequest:
+    """What anyone may read of a request; `v` the catalogue in force, for the departments' names."""
+    status, notes = _status(c, case, v)
     service = routing_table(version=c.routing_version).services[c.service_code]
     moments = [c.created_at if c.created_at.tzinfo else c.created_at.replace(tzinfo=UTC)]
     if c.answered_on is not None:
@@ -184,7 +192,7 @@ def public_request(c: Complaint, case: Case | None) -> ServiceRequest:
         moments.append(case.updated_at if case.updated_at.tzinfo else case.updated_at.replace(tzinfo=UTC))
     return ServiceRequest(
         service_request_id=c.id, status=status, status_notes=notes, service_name=service.service_name,
-        service_code=c.service_code, agency_responsible=DEPARTMENT_NAMES[c.department],
+        service_code=c.service_code, agency_responsible=agency_name(v, c.department),
         service_notice=notice(c.acceptance_due), requested_datetime=_w3c(c.created_at),
         updated_datetime=_w3c(max(moments)),
         expected_datetime=(datetime.combine(c.acceptance_due, time(23, 59, 59), SHANGHAI).isoformat()
@@ -199,7 +207,8 @@ def _request_id(raw: str) -> str:
 
 async def request(session: AsyncSession, service_request_id: str, jurisdiction_id: str | None) -> ServiceRequest:
     check_jurisdiction(jurisdiction_id)
-    return public_request(*await complaints.public_one(session, _request_id(service_request_id)))
+    complaint, case = await complaints.public_one(session, _request_id(service_request_id))
+    return public_request(complaint, case, await catalogue.in_force(session, today()))
 
 
 async def token(session: AsyncSession, token_id: str, jurisdiction_id: str | None) -> TokenAnswer:
@@ -273,4 +282,5 @@ async def list_requests(session: AsyncSession, f: RequestFilter, jurisdiction_id
     """GET requests: newest first; by ids, or by service, status and receipt time (the last 90 days)."""
     check_jurisdiction(jurisdiction_id)
     query = _query(f, datetime.now(UTC))
-    return [public_request(c, case) for c, case in await complaints.public_list(session, query)]
+    v = await catalogue.in_force(session, today())
+    return [public_request(c, case, v) for c, case in await complaints.public_list(session, query)]

@@ -87,20 +87,6 @@ DECISION_NUMBER_PREFIXES: dict[str, str] = {
     "yjglj": "沪应急罚", "wjw": "沪卫罚", "whlyj": "沪文旅罚", "swj": "沪商务罚",
 }
 
-# [cfg] The name under which each department answers the public (Open311 agency_responsible);
-# the catalogue's official names (sample data, as shared/data/sample_catalogue.yaml).
-DEPARTMENT_NAMES: dict[str, str] = {
-    "scjgj": "上海市市场监督管理局 Shanghai Administration for Market Regulation",
-    "yjj": "上海市药品监督管理局 Shanghai Medical Products Administration",
-    "sthjj": "上海市生态环境局 Shanghai Ecology and Environment Bureau",
-    "zjw": "上海市住房和城乡建设管理委员会 Shanghai Housing and Urban-Rural Construction Commission",
-    "jtw": "上海市交通委员会 Shanghai Municipal Transportation Commission",
-    "yjglj": "上海市应急管理局 Shanghai Emergency Management Bureau",
-    "wjw": "上海市卫生健康委员会 Shanghai Municipal Health Commission",
-    "whlyj": "上海市文化和旅游局 Shanghai Culture and Tourism Bureau",
-    "swj": "上海市商务委员会 Shanghai Municipal Commission of Commerce",
-}
-
 # Departments that handle cases (the catalogue's department-kind entries), and so may
 # receive a transferred case.
 CASE_DEPARTMENTS: frozenset[str] = frozenset(DECISION_NUMBER_PREFIXES)
