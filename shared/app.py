@@ -36,7 +36,6 @@ from shared.bus.consumer import Subscription
 from shared.bus.runtime import ServiceBus
 from shared.bus.tables import BusTables
 from shared.conditional import ConditionalGetMiddleware
-from shared.conditional import ConditionalGetMiddleware
 from shared.db import Database
 from shared.errors import PROBLEM_BASE, DomainError
 from shared.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -415,7 +414,6 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
     app.state.principal_dependency = principal_dependency(verifier)
     app.state.idempotency_table = spec.bus_tables.idempotency
     install_problem_handlers(app)
-    app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(IdempotencyMiddleware, table_of=lambda a: a.state.idempotency_table)
     app.add_middleware(ControlCharacterMiddleware, respond=_refusal_by_path(spec.error_formats))
