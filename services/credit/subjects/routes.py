@@ -27,7 +27,7 @@ from services.credit.subjects.schemas import (
     SubjectStatus,
     SubjectUpdate,
 )
-from services.credit.subjects.service import may_see_personal_id
+from services.credit.subjects.service import personal_id_viewer
 from shared.app import problem_responses
 from shared.auth import Principal
 from shared.contracts.codes import ListKind
@@ -50,8 +50,8 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 router = APIRouter(tags=["subjects"])
 
 
-def subject_out(s: Subject, principal: Principal, lists: list[str]) -> SubjectOut:
-    whole = may_see_personal_id(principal)
+def subject_out(s: Subject, whole: bool, lists: list[str]) -> SubjectOut:
+    """The subject; the legal representative's ID number whole only when `whole` (personal_id_viewer)."""
     return SubjectOut(
         uscc=s.uscc, name=s.name, subject_type=s.subject_type,
         legal_representative=LegalRepresentative(
@@ -65,7 +65,7 @@ def subject_out(s: Subject, principal: Principal, lists: list[str]) -> SubjectOu
 
 async def _one(session: AsyncSession, s: Subject, principal: Principal) -> SubjectOut:
     lists = await subjects.lists_of(session, [s.uscc])
-    return subject_out(s, principal, lists[s.uscc])
+    return subject_out(s, (await personal_id_viewer(session, principal))(s), lists[s.uscc])
 
 
 @router.post("/subjects", status_code=201, summary="Register a subject",
@@ -101,7 +101,8 @@ async def search_subjects(
         session, uscc=uscc, name=name, district=district, industry_code=industry_code, grade=grade,
         list_kind=list_kind, status=status, cursor=cursor, limit=limit)
     lists = await subjects.lists_of(session, [s.uscc for s in items])
-    return SubjectPage(items=[subject_out(s, principal, lists[s.uscc]) for s in items], next_cursor=next_cursor)
+    whole = await personal_id_viewer(session, principal)
+    return SubjectPage(items=[subject_out(s, whole(s), lists[s.uscc]) for s in items], next_cursor=next_cursor)
 
 
 @router.get("/subjects/{uscc}", summary="Read a subject", response_model=SubjectOut,

@@ -6,6 +6,7 @@ its supervision matter list) and the subject named by a USCC.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -17,6 +18,10 @@ from services.credit.lists.repository import ListRepository
 from services.credit.models import Subject, catalogue
 from services.credit.rules.grading import grade_score_fast, rule_set_for
 from services.credit.rules.industry import industry_risk
+from services.credit.rules.personal_data import (
+    PERSONAL_ID_ROLES,
+    may_see_full_id_number,
+)
 from services.credit.rules.risk import assess_risk
 from services.credit.subjects.repository import SubjectRepository
 from services.credit.subjects.schemas import SubjectCreate, SubjectUpdate
@@ -36,8 +41,6 @@ from shared.ids import new_id
 from shared.paging import decode_cursor, encode_cursor
 
 WRITE_ROLES = ("credit_officer",)
-# Roles that may see a legal representative's identity number whole (personal information).
-PERSONAL_ID_ROLES = ("credit_officer", "auditor")
 # Every department role: reading a record, the risk score or the measures in force needs one of them.
 DEPARTMENT_ROLES = ("inspector", "case_officer", "legal_reviewer", "credit_officer", "auditor", "admin")
 
@@ -88,8 +91,15 @@ def require_readable(principal: Principal, owner: str, what: str, *roles: str) -
                         rule="read.own_department")
 
 
-def may_see_personal_id(principal: Principal) -> bool:
-    return principal.kind == "department" and bool(principal.department) and principal.has_role(*PERSONAL_ID_ROLES)
+async def personal_id_viewer(session: AsyncSession, principal: Principal) -> Callable[[Subject], bool]:
+    """Whether the caller sees a subject's legal representative ID number whole: a credit officer of the
+    registration authority of the subject's district (as of today's catalogue); everyone else, masked."""
+    if principal.kind != "department" or not principal.department or not principal.has_role(*PERSONAL_ID_ROLES):
+        return lambda _s: False
+    v = await catalogue.in_force(session, shanghai_today())
+    department = principal.department
+    registers = v.holds(department, "registration_authority")
+    return lambda s: may_see_full_id_number(principal.roles, registers and v.covers(department, s.district))
 
 
 def normalise_uscc(value: str, field: str = "uscc") -> str:

@@ -27,14 +27,22 @@ async def test_register_read_and_personal_id_masking(databases, authority):
         mine = (await c.get(f"/subjects/{uscc}", headers=officer)).json()
         assert mine["legal_representative"] == {"name": "张三", "id_number": ID_NUMBER, "id_masked": False}
         assert mine["grade"] == "A" and mine["industry_risk"] == "medium"
-        # Personal information is never shown whole to the public or to other roles.
+        # Personal information is shown whole only to the registration authority's credit officers
+        # (municipal, or the district's own bureau); never to other departments, roles or the public.
         assert (await c.get(f"/subjects/{uscc}")).status_code == 401  # the public reads disclosure
-        for headers in (authority.headers("scjgj", "inspector"),):
+        district = (await c.get(f"/subjects/{uscc}", headers=authority.headers("hpscjgj", "credit_officer"))).json()
+        assert district["legal_representative"]["id_number"] == ID_NUMBER
+        # The finding: every department's credit officer saw the number whole.
+        for headers in (authority.headers("scjgj", "inspector"), authority.headers("yjj", "credit_officer"),
+                        authority.headers("sthjj", "credit_officer"), authority.headers("scjgj", "auditor"),
+                        authority.headers("yjj", "auditor"), authority.headers("pdscjgj", "credit_officer")):
             r = await c.get(f"/subjects/{uscc}", headers=headers)
             rep = r.json()["legal_representative"]
-            assert rep["id_masked"] and rep["id_number"] == "110105***********X"
-        auditor = (await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "auditor"))).json()
-        assert auditor["legal_representative"]["id_number"] == ID_NUMBER
+            assert rep["id_masked"] and rep["id_number"] == "110105***********X", headers
+            listed = (await c.get(f"/subjects?uscc={uscc}", headers=headers)).json()["items"][0]
+            assert listed["legal_representative"]["id_masked"], headers
+        listed = (await c.get(f"/subjects?uscc={uscc}", headers=officer)).json()["items"][0]
+        assert listed["legal_representative"]["id_number"] == ID_NUMBER
 
         r = await c.get(f"/subjects/{uscc}", headers=authority.headers("yjj", "inspector"))
         again = await c.get(f"/subjects/{uscc}", headers={**authority.headers("yjj", "inspector"),
