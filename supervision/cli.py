@@ -69,6 +69,7 @@ COMMAND_MODULES = [
     "subjects",
     "credit",
     "bus",
+    "log_keys",
 ]
 
 for _name in COMMAND_MODULES:

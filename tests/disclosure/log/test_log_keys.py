@@ -105,3 +105,17 @@ async def test_the_migration_moves_a_key_out_of_the_database(databases, tmp_path
             assert "signing_keys" not in await conn.run_sync(lambda c: inspect(c).get_table_names())
     finally:
         await engine.dispose()
+
+
+def test_the_cli_rotates_the_log_key_and_keeps_the_old_one_listed(tmp_path):
+    from typer.testing import CliRunner
+
+    from supervision.cli import app
+
+    first, _ = log_service.key_ring(tmp_path).active()
+    result = CliRunner().invoke(app, ["log-key", "rotate", "--key-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    active, _ = log_service.key_ring(tmp_path).active()
+    listed = {k.kid: k for k in log_service.key_ring(tmp_path).public_keys()}
+    assert active.kid != first.kid and active.kid in result.output
+    assert listed[first.kid].retired_at and listed[active.kid].retired_at is None
