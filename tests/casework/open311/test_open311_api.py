@@ -116,12 +116,16 @@ async def test_post_routes_like_the_native_intake_and_refuses_bad_input_by_field
                            ({k: v for k, v in FORM.items() if k != "address_string"}, "address_string"),
                            ({**FORM, "description": "nul\x00inside"}, "description")):
             assert described(await post(c, who, bad), 400).startswith(f"{field}"), field
+        # A retried POST with the same Idempotency-Key is the first request, not a second one.
+        retry = {**who.hotline, "Idempotency-Key": "0f6b4c1e-1111-4222-8333-944455556666"}
+        first, again = [await c.post(f"{ROOT}/requests.json", data=by_position, headers=retry) for _ in range(2)]
+        assert ok(first, 201) == ok(again, 201) and again.headers["idempotent-replayed"] == "true"
         bad_xml = await post(c, who, {**FORM, "service_code": "nope"}, "xml")
         assert bad_xml.status_code == 400 and ElementTree.fromstring(bad_xml.content).tag == "errors"
         # Anonymous: no api_key, no request (the native API keeps its anonymous intake).
         assert "api_key" in described(await c.post(f"{ROOT}/requests.json", data=FORM), 403)
-        # Nothing half-written: only the three good requests exist.
-        assert len(ok(await c.get("/complaints", headers=who.auditor))["items"]) == 3
+        # Nothing half-written: only the four good requests exist.
+        assert len(ok(await c.get("/complaints", headers=who.auditor))["items"]) == 4
 
 
 async def test_public_answers_carry_nothing_of_the_reporter(databases, authority):
