@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from email.utils import format_datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from services.disclosure.deps import (
 )
 from services.disclosure.feeds import service as feeds_service
 from services.disclosure.rules import feeds
+from services.disclosure.rules.canonical import canonical_timestamp
 from services.disclosure.rules.publicity import RecordType
 from shared.app import problem_responses
 from shared.web import SnapshotSessionDep
@@ -89,10 +91,14 @@ async def json_feed(request: Request, session: SnapshotSessionDep, clock: ClockD
 
 @router.get("/public/bulk/{record_type}/{day}.csv", summary="Daily bulk file of one record type",
             description="Every record of the type published on that day and still public, as UTF-8 CSV (with BOM, "
-                        "CRLF, fixed columns per type; see the column keys in the header row).",
+                        "CRLF, fixed columns per type; see the column keys in the header row). The data is current "
+                        "as of the `Data-Current-As-Of` header (RFC 3339, UTC; also `Last-Modified`): the last "
+                        "publication or withdrawal the platform had logged when the file was made.",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}, **problem_responses(404, 422)})
 async def bulk_file(request: Request, session: SnapshotSessionDep, clock: ClockDep, record_type: RecordType,
                     day: Annotated[date, Path(description="publication date", examples=["2026-11-05"])]) -> Response:
-    text = await feeds_service.bulk_csv(session, record_type, day, today=clock.today())
+    text, as_of = await feeds_service.bulk_csv(session, record_type, day, today=clock.today())
+    current = {"Last-Modified": format_datetime(as_of, usegmt=True),
+               "Data-Current-As-Of": canonical_timestamp(as_of)} if as_of else {}
     return cached(request, text.encode("utf-8"), "text/csv; charset=utf-8", max_age=300, headers={
-        "Content-Disposition": f'attachment; filename="{record_type.value}-{day.isoformat()}.csv"'})
+        "Content-Disposition": f'attachment; filename="{record_type.value}-{day.isoformat()}.csv"', **current})

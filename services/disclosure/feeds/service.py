@@ -104,8 +104,12 @@ def _flat(content: dict[str, Any]) -> dict[str, Any]:
             for k, v in content.items()}
 
 
-async def bulk_csv(session: AsyncSession, record_type: RecordType, day: date, *, today: date) -> str:
+async def bulk_csv(session: AsyncSession, record_type: RecordType, day: date, *,
+                   today: date) -> tuple[str, datetime | None]:
+    """The day's file and the moment its data is current as of (the log's last entry; None before any)."""
     if day > today:
         raise NotFound(f"no bulk file for {day.isoformat()} yet")
-    pubs = await PublicationRepository(session).bulk(record_type.value, day, today)
-    return render_csv(record_type, [_flat(p.content) for p in pubs])
+    repo = PublicationRepository(session)
+    pubs = await repo.bulk(record_type.value, day, today)
+    as_of = await repo.last_change()
+    return render_csv(record_type, [_flat(p.content) for p in pubs]), (aware(as_of) if as_of else None)

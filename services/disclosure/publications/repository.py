@@ -143,6 +143,10 @@ class PublicationRepository:
              .order_by(Publication.id))
         return list((await self.session.execute(q)).scalars())
 
+    async def last_change(self) -> datetime | None:
+        """When the log last grew: every public view reflects the publications and withdrawals up to then."""
+        return (await self.session.execute(select(func.max(LogLeaf.appended_at)))).scalar_one_or_none()
+
     async def visible_of_type(self, record_type: str, source_key: str, today: date) -> Publication | None:
         q = select(Publication).where(visible(today), Publication.record_type == record_type,
                                       Publication.source_key == source_key)

@@ -4,7 +4,7 @@ while records are being published concurrently (over the bus and from parallel t
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 
 import feedparser
 import pytest
@@ -166,3 +166,24 @@ async def test_feeds_link_to_the_public_address_and_page_back_with_next_url(data
         assert hrefs and all(h.startswith(public + "/") for h in hrefs), hrefs
         both = await c.get("/public/feed.json", params={"cursor": START, "before": START})
         assert both.status_code == 422 and both.json()["errors"][0]["field"] == "query.before"
+
+
+async def test_bulk_files_say_when_their_data_is_current_as_of(databases, authority, nats_server):
+    async with s.Publisher(nats_server.url) as bus, \
+            s.service_client_with("disclosure", databases, authority, nats_server.url) as c:
+        code = s.uscc()
+        for i in range(2):
+            await bus.send(s.result(code, f"上海截至测试{i}有限公司"))
+
+        async def two():
+            return len((await c.get("/public/records", params={"uscc": code})).json()["items"]) == 2
+
+        await wait_for(two, timeout=15, what="two records")
+        record = (await c.get("/public/records", params={"uscc": code})).json()["items"][0]
+        feed = (await c.get("/public/feed.json")).json()
+        latest = max(item["date_published"] for item in feed["items"])
+        bulk = await c.get(f"/public/bulk/{record['record_type']}/{record['published_on']}.csv")
+        assert bulk.status_code == 200 and code in bulk.text
+        assert bulk.headers["data-current-as-of"] == latest  # the log's last entry, as the feed shows it
+        assert datetime.strptime(bulk.headers["last-modified"], "%a, %d %b %Y %H:%M:%S GMT").replace(
+            tzinfo=UTC) == datetime.fromisoformat(latest).replace(microsecond=0)
