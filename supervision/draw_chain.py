@@ -16,6 +16,9 @@ the verifier saved earlier. The links, in order; each failure names its link:
    ones (a record re-forged with a new seed and its own commitment breaks here);
 7-10. revealed inputs, population, selection, assignment: recomputed from the record
    (``services.inspection.rules.verify``).
+
+Two more views (``rules/blinding.py``): a company with its salt checks its own entry (``entry_link``);
+an auditor with the salt key and the member list checks every stratum and the drawn list (``audit_link``).
 """
 
 from __future__ import annotations
@@ -32,13 +35,15 @@ from services.disclosure.rules.treehead import (
     load_public_key_pem,
     verify_tree_head,
 )
+from services.inspection.rules.blinding import check_audit, check_entry
 from services.inspection.rules.seed import beacon_time, commitment_digest
-from services.inspection.rules.verify import LINKS, verify_draw
+from services.inspection.rules.verify import LINKS, table_from_json, verify_draw
 from shared import merkle
 
 KEY, HEAD, SAVED, LOGGED, BEFORE, MATCHES = (
     "log key", "tree head", "saved head", "commitment logged", "logged before the draw", "record matches log")
 CHAIN = (KEY, HEAD, SAVED, LOGGED, BEFORE, MATCHES, *LINKS)
+ENTRY, AUDIT = "own entry", "audit"  # the company's and the auditor's views (rules/blinding.py)
 
 
 @dataclass(frozen=True)
@@ -165,3 +170,27 @@ def verify_chain(record: Mapping[str, Any], evidence: Mapping[str, Any], *, pinn
         problems = [m.removeprefix(f"{link}: ") for m in result.mismatches if m.startswith(f"{link}: ")]
         out.append(Link(link, not problems, "; ".join(problems) or "recomputed, as published"))
     return out
+
+
+def entry_link(record: Mapping[str, Any], uscc: str, salt_hex: str) -> Link:
+    """A company's own view: its tag, stratum and rank, and that it is listed as drawn exactly when selected."""
+    try:
+        entry = check_entry(record, uscc, bytes.fromhex(salt_hex))
+    except (KeyError, ValueError, TypeError) as exc:
+        return Link(ENTRY, False, f"cannot check the entry ({exc})")
+    if entry.stratum is None or entry.problems:
+        return Link(ENTRY, False, "; ".join(entry.problems) or "no stratum holds this company's tag")
+    return Link(ENTRY, True, f"{uscc} is tag {entry.tag} in stratum {entry.stratum}, rank {entry.rank} of whom "
+                             f"the lowest {entry.k} are drawn: {'drawn' if entry.drawn else 'not drawn'}")
+
+
+def audit_link(record: Mapping[str, Any], audit: Mapping[str, Any]) -> Link:
+    """The auditor's view: with the salt key and the internal member list, every stratum and the drawn list."""
+    try:
+        problems = check_audit(record, bytes.fromhex(audit["salt_key"]), audit["members"],
+                               table_from_json(record["ratio_table"]))
+    except (KeyError, ValueError, TypeError) as exc:
+        return Link(AUDIT, False, f"cannot audit ({exc!r})")
+    if problems:
+        return Link(AUDIT, False, "; ".join(problems))
+    return Link(AUDIT, True, f"{len(audit['members'])} members each in its stratum; the drawn are the selected tags'")

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 
-from supervision.draw_chain import verify_chain
+from supervision.draw_chain import audit_link, entry_link, verify_chain
 
 DEFAULT_URL = "http://127.0.0.1:8000/inspection"
 DEFAULT_LOG_URL = "http://127.0.0.1:8000/disclosure"
@@ -92,6 +92,11 @@ def register(app: typer.Typer) -> None:
                                                  "/disclosure/public/log/key", dir_okay=False)] = None,
         head: Annotated[Path | None, typer.Option("--head", help="a tree head saved earlier "
                                                   "(/disclosure/public/log/tree-head)", dir_okay=False)] = None,
+        entry: Annotated[str | None, typer.Option("--entry", help="a company's USCC: check its own entry "
+                                                  "(with --salt)")] = None,
+        salt: Annotated[str | None, typer.Option("--salt", help="the company's salt, from its department")] = None,
+        audit: Annotated[Path | None, typer.Option("--audit", help="auditors: the plan's audit record "
+                                                   "(/inspection/plans/PLAN/audit)", dir_okay=False)] = None,
     ) -> None:
         """Verify a published inspection draw against the signed log; exit 1 naming each broken link."""
         try:
@@ -100,6 +105,7 @@ def register(app: typer.Typer) -> None:
             record = read_json(file, "record") if file else fetch_record(url, plan)
             since = saved.get("tree_size") if saved and isinstance(saved.get("tree_size"), int) else None
             proof = read_json(evidence, "evidence") if evidence else fetch_evidence(log_url, plan, since)
+            internal = read_json(audit, "audit record") if audit else None
         except (Unavailable, OSError, UnicodeDecodeError) as exc:
             typer.echo(f"CANNOT VERIFY: {exc}", err=True)
             raise typer.Exit(2) from None
@@ -107,6 +113,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"FAIL record: the record is for plan {record.get('plan_id')!r}, not {plan!r}")
             raise typer.Exit(1)
         links = verify_chain(record, proof, pinned_key=pinned, saved_head=saved)
+        if entry is not None:
+            links.append(entry_link(record, entry, salt or ""))
+        if internal is not None:
+            links.append(audit_link(record, internal))
         for link in links:
             typer.echo(f"{'OK  ' if link.ok else 'FAIL'} {link.name}: {link.detail}")
         beacon = (record.get("commitment") or {}).get("beacon") or {}

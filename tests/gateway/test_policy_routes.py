@@ -60,6 +60,7 @@ INTENT: list[tuple[str, str, frozenset[str]]] = [
     ("POST", r"/inspection/inspectors", frozenset({"admin"})),
     ("PATCH", r"/inspection/inspectors/\{inspector_id\}", frozenset({"admin"})),
     ("POST|PATCH|DELETE", r"/inspection/items(/\{item_id\})?", frozenset({"inspector", "admin"})),
+    ("GET", r"/inspection/plans/\{plan_id\}/(entries/\{uscc\}|audit)", D),
     ("POST", r"/inspection/(plans(/\{plan_id\}/(secret-commitment|commit|reveal|draw))?|key-inspections|tasks/\{task_id\}/reassign)",
      frozenset({"inspector", "admin"})),
     ("POST", r"/inspection/results(/\{result_id\}/publish)?", frozenset({"inspector", "admin"})),

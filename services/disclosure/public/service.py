@@ -97,12 +97,11 @@ async def subject_history(session: AsyncSession, uscc: str, *, today: date, curs
 
 @dataclass(frozen=True)
 class DrawnSubject:
-    """A drawn company as the draw page shows it: who, from which stratum at which ratio, who inspects."""
+    """A drawn company as the draw page shows it: who, and who inspects. Not its stratum: strata are
+    credit grades, which are internal (the record names strata by member tags only)."""
 
     uscc: str
     name: str | None
-    stratum: str
-    ratio: str
     inspectors: list[str]  # "name (department)"
 
 
@@ -165,14 +164,12 @@ async def draw(session: AsyncSession, plan_id: str, *, today: date) -> DrawView:
     later = (drawn.publish_log_index > plan.publish_log_index
              if drawn and plan and drawn.publish_log_index is not None and plan.publish_log_index is not None else None)
     checks.append(("抽取记录在承诺之后记入日志", "the draw entered the log after the commitment", later))
-    selected = [u for s in record.get("strata") or [] for u in s.get("selected") or []]
+    selected = [d.get("uscc") for d in record.get("drawn") or []]
     names = await SubjectRepository(session).names_of(selected)
     assigned = (record.get("assignment") or {}).get("assigned") or {}
     who = {i.get("id"): f"{i.get('name') or i.get('id')} ({i.get('department')})"
            for i in (record.get("assignment") or {}).get("inspectors") or []}
-    rows = [DrawnSubject(u, names.get(u), str(s.get("name")), str(s.get("ratio")),
-                         [who.get(i, i) for i in assigned.get(u) or []])
-            for s in record.get("strata") or [] for u in s.get("selected") or []]
+    rows = [DrawnSubject(u, names.get(u), [who.get(i, i) for i in assigned.get(u) or []]) for u in selected]
     return DrawView(plan, drawn, seed, matches, root_ok, selected, checks, rows, beacon)
 
 

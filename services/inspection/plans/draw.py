@@ -17,7 +17,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -27,6 +27,7 @@ from services.inspection.rules.assignment import (
     Inspector,
     assign_inspectors,
 )
+from services.inspection.rules.blinding import blinded_root, tags_of
 from services.inspection.rules.draw import (
     DrawResult,
     StratumKey,
@@ -34,6 +35,7 @@ from services.inspection.rules.draw import (
     score_bound,
     scores_below,
     stratum_name,
+    stratum_order,
 )
 from services.inspection.rules.ratios import GRADES
 
@@ -340,3 +342,32 @@ def task_rows(result: DrawResult, assigned: dict[str, tuple[str, ...]], unassign
     it = iter(ids)
     return [(next(it), uscc, assigned.get(uscc, ()), unassigned.get(uscc), stratum.name)
             for stratum in result.strata for uscc in stratum.selected]
+
+
+def tags_by_stratum(strata: Sequence[FrozenStratum], salt_key: bytes) -> dict[StratumKey, list[bytes]]:
+    """Each stratum's member tags (rules/blinding.py), in the order of its codes."""
+    return {s.key: tags_of(salt_key, s.codes) for s in strata}
+
+
+def published_tags(strata: Sequence[FrozenStratum], salt_key: bytes) -> dict[str, list[str]]:
+    """The record's population: per stratum, in draw order, its tags ascending."""
+    ordered = sorted(strata, key=lambda s: stratum_order(s.key))
+    return {stratum_name(*s.key): sorted(t.decode("ascii") for t in tags_of(salt_key, s.codes)) for s in ordered}
+
+
+def blinded_root_of(strata: Sequence[FrozenStratum], salt_key: bytes) -> str:
+    return blinded_root(list(published_tags(strata, salt_key).items()))
+
+
+def unblinded(result: DrawResult, strata: Sequence[FrozenStratum], positions: Sequence[Mapping[str, int]]
+              ) -> tuple[DrawResult, list[dict[str, int]]]:
+    """The draw over tags with its selections named by USCC again (the tag's position in its stratum
+    is its code's), and where each drawn USCC sits in its stratum."""
+    by_key = {s.key: s for s in strata}
+    out, where = [], []
+    for st, at in zip(result.strata, positions):
+        codes = by_key[(st.grade, st.red_list, st.risk_level)].codes
+        usccs = [codes[at[t]].decode("ascii") for t in st.selected]
+        out.append(replace(st, selected=tuple(usccs)))
+        where.append({u: at[t] for u, t in zip(usccs, st.selected)})
+    return replace(result, strata=tuple(out)), where

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import StreamingResponse
 
 from services.inspection.deps import after_from, page, with_etag
@@ -16,9 +16,11 @@ from services.inspection.plans import service as svc
 from services.inspection.plans.repository import PlansRepository
 from services.inspection.plans.schemas import (
     DRAW_RECORD_EXAMPLE,
+    AuditRecordOut,
     CommitIn,
     DrawIn,
     DrawSummary,
+    MemberEntryOut,
     PlanIn,
     PlanOut,
     PlanPage,
@@ -152,6 +154,28 @@ async def draw_plan(session: SessionDep, principal: PrincipalDep, plan_id: Annot
                        seed=r["seed"], seed_commitment=r["seed_commitment"], population_root=r["population_root"])
 
 
+@router.get("/plans/{plan_id}/entries/{uscc}", response_model=MemberEntryOut, tags=["plans"],
+            responses=problem_responses(401, 403, 404, 409, 422), summary="A company's salt and tag in the draw",
+            description="For the plan's departments (and auditors): the salt to hand to the company so it can check "
+                        "its own stratum and rank in the published record (`supervision verify-draw PLAN --file "
+                        "record.json --entry USCC --salt SALT`). Grades are internal: the public record names "
+                        "companies in strata by tag only.")
+async def get_member_entry(session: SnapshotSessionDep, principal: PrincipalDep, plan_id: Annotated[str, PlanId],
+                           uscc: Annotated[str, Path(pattern=r"^[0-9A-Z]{18}$", description="the company's USCC")]
+                           ) -> MemberEntryOut:
+    return MemberEntryOut(**await svc.member_entry(PlansRepository(session), principal, plan_id, uscc))
+
+
+@router.get("/plans/{plan_id}/audit", response_model=AuditRecordOut, tags=["plans"],
+            responses=problem_responses(401, 403, 404, 422), summary="The internal half of a draw record (auditors)",
+            description="Auditor role only: the salt key and every member's grade, red-list flag and risk level. "
+                        "`supervision verify-draw PLAN --file record.json --audit audit.json` then checks every "
+                        "member's stratum and that the drawn companies are those of the selected tags.")
+async def get_audit_record(session: SnapshotSessionDep, principal: PrincipalDep,
+                           plan_id: Annotated[str, PlanId]) -> AuditRecordOut:
+    return AuditRecordOut(**await svc.audit_record(PlansRepository(session), principal, plan_id))
+
+
 # ---------------------------------------------------------------------- public
 
 
@@ -179,30 +203,32 @@ async def list_public_population(session: SessionDep, plan_id: Annotated[str, Pl
                 lambda r: PopulationEntry(uscc=r[0], district=r[3]))
 
 
-async def _record_chunks(request: Request, plan_id: str, record: dict[str, Any]) -> AsyncIterator[bytes]:
-    head = json.dumps({k: v for k, v in record.items() if k != "population"}, separators=(",", ":"))
-    yield head[:-1].encode() + b',"population":['
-    first = True
-    async with request.app.state.db.sessionmaker() as session:  # the request's session is gone while streaming
-        async for entries in svc.population_chunks(PlansRepository(session), plan_id):
-            body = json.dumps(entries, separators=(",", ":"))[1:-1]
-            yield (b"" if first else b",") + body.encode()
-            first = False
-    yield b"]}"
+async def _record_chunks(record: dict[str, Any], population: dict[str, list[str]]) -> AsyncIterator[bytes]:
+    """The record with its population, one stratum's tags at a time (millions of them)."""
+    head = json.dumps(record, separators=(",", ":"))
+    yield head[:-1].encode() + b',"population":{'
+    for i, (name, tags) in enumerate(population.items()):
+        yield (b"," if i else b"") + json.dumps({name: tags}, separators=(",", ":"))[1:-1].encode()
+    yield b"}}"
 
 
 @public_router.get("/draws/{plan_id}", tags=["public"], responses={
     200: {"description": "The published draw record (JSON), verifiable from itself alone",
           "content": {"application/json": {"example": DRAW_RECORD_EXAMPLE}}},
     **problem_responses(404, 422)}, summary="The published draw record",
-    description="Anonymous. Plan, population (sorted USCCs with grade, red-list flag, district) and root, seed "
-                "and commitment, strata with selections, inspector assignment. Declared interests are not in it: "
-                "each object lists the inspectors excluded from it (previous ones and recused ones, reasons "
-                "withheld) and each inspector a salted commitment to their declarations.")
-async def get_public_draw(request: Request, session: SessionDep, plan_id: Annotated[str, PlanId]) -> StreamingResponse:
-    draw = await svc.published_draw(PlansRepository(session), plan_id)
+    description="Anonymous. Plan, seed and the commitment it was derived under, strata (size, ratio, k) with "
+                "each stratum's member tags and the selected tags, the drawn companies by USCC (without their "
+                "strata: grades are internal), inspector assignment. A company checks its own tag with the salt "
+                "its department gives it; an auditor checks the whole population (`supervision verify-draw "
+                "--entry/--audit`). Declared interests are not in it: each object lists the inspectors excluded "
+                "from it (previous ones and recused ones, reasons withheld) and each inspector a salted "
+                "commitment to their declarations.")
+async def get_public_draw(session: SessionDep, plan_id: Annotated[str, PlanId]) -> StreamingResponse:
+    plans = PlansRepository(session)
+    draw = await svc.published_draw(plans, plan_id)
+    population = await svc.blinded_population(plans, await svc.published_plan(plans, plan_id))
     etag = etag_for(f"{draw.plan_id}|{draw.created_at.isoformat()}".encode())
-    return StreamingResponse(_record_chunks(request, plan_id, draw.record), media_type="application/json",
+    return StreamingResponse(_record_chunks(draw.record, population), media_type="application/json",
                              headers={"ETag": etag})
 
 

@@ -178,14 +178,18 @@ class VerificationOut(BaseModel):
 
 
 DRAW_RECORD_EXAMPLE = {
-    "format": "inspection-draw/1", "plan_id": "01936a90-0000-7000-8000-000000000001",
-    "algorithm": "blake2b64-keyed(seed; plan_id|uscc)/v1", "rule_version": "ratios-2020-01",
+    "format": "inspection-draw/3", "plan_id": "01936a90-0000-7000-8000-000000000001",
+    "algorithm": "blake2b64-keyed(seed; plan_id|uscc)/v1", "rule_version": "ratios-2026-12",
+    "commitment": {"format": "draw-commitment/2", "departments": ["scjgj"], "secret_commitments": {"scjgj": "ab" * 32},
+                   "beacon": {"source": "China Welfare Lottery 3D", "published_at": "2026-04-01T13:15:00Z"},
+                   "salt_key_commitment": "cd" * 32},
+    "reveal": {"secrets": {"scjgj": "00" * 32}, "beacon_value": "4 7 1"}, "drawn_at": "2026-04-01T13:20:00+00:00",
     "seed": "00" * 32, "seed_commitment": "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925",
     "population_root": "5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592",
-    "population_count": 2, "population": [{"uscc": "91310000MA1FL4QT5X", "grade": "B", "red_list": False,
-                                            "district": "310104", "group_id": None}],
-    "strata": [{"name": "B", "grade": "B", "red_list": False, "population": 2, "ratio": "0.05", "k": 1,
-                "selected": ["91310000MA1FL4QT5X"]}],
+    "population_count": 2, "population": {"B": ["0f1e2d3c4b5a69788796a5b4c3d2e1f0", "8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f"]},
+    "strata": [{"name": "B", "grade": "B", "red_list": False, "risk_level": None, "population": 2, "ratio": "0.05",
+                "k": 1, "selected": ["8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f"]}],
+    "drawn": [{"uscc": "91310000MA1FL4QT5X", "district": "310104", "group_id": None}],
     "assignment": {"recusal": {"checked": True}, "excluded": {}, "assigned": {"91310000MA1FL4QT5X": ["i1", "i2"]},
                    "unassigned": {}},
 }
@@ -235,3 +239,30 @@ class SeedInputsOut(BaseModel):
     revealed: list[str]
     waiting_for: list[str] = Field(description="departments whose commitment (draft) or reveal (committed) is missing")
     beacon: dict[str, str] | None = None
+
+
+class MemberEntryOut(BaseModel):
+    """What a company needs to check its own entry in the published draw record."""
+
+    uscc: str
+    salt: str = Field(description="the company's salt (hex): hand it to the company, and to nobody else")
+    tag: str = Field(description="BLAKE2b-128(salt || USCC), hex: the company's name in the public record")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "uscc": "91310000MA1FL4QT5X", "salt": "00112233445566778899aabbccddeeff",
+        "tag": "8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f"}]})
+
+
+class AuditMember(BaseModel):
+    uscc: str
+    grade: str | None
+    red_list: bool
+    risk_level: str | None
+
+
+class AuditRecordOut(BaseModel):
+    """The internal half of a draw record: with the public record, everything checks."""
+
+    plan_id: str
+    salt_key: str = Field(description="the key every member's salt derives from; its SHA-256 is in the commitment")
+    members: list[AuditMember]

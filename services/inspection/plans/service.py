@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from services.inspection.directory.repository import DirectoryRepository, scope_filter
@@ -32,7 +32,12 @@ from services.inspection.plans.schemas import (
 )
 from services.inspection.rules import seed as seeding
 from services.inspection.rules.assignment import Inspector
-from services.inspection.rules.draw import draw_strata, population_root
+from services.inspection.rules.blinding import (
+    member_salt,
+    member_tag,
+    salt_key_commitment,
+)
+from services.inspection.rules.draw import draw_strata
 from services.inspection.rules.ratios import (
     GRADES,
     UNGRADED,
@@ -271,18 +276,22 @@ async def _commit_plan(plans: PlansRepository, lists: DirectoryRepository, princ
     members = await plans.population(plan.id)
     if not members:
         raise Unprocessable.field("body.scope", "plan.population.empty", "no active inspection object is in scope")
-    plan.population_root, plan.population_count = population_root([m.uscc for m in members]), len(members)
-    inputs["document"] = seeding.commitment_document(
-        plan_id=plan.id, departments=plan.departments, secret_commitments=inputs["commitments"],
-        beacon=inputs["beacon"], population_root=plan.population_root, population_count=plan.population_count,
-        ratio_table=table_json(plan_table(plan)), full_coverage=plan.full_coverage,
-        publicity_check=plan.publicity_check)
-    plan.seed_inputs, plan.seed_commitment = inputs, seeding.commitment_digest(inputs["document"])
-    # The same frozen population once more, per stratum: what the draw reads (see PopulationStratum).
     try:
         strata = drawing.group_population(members, plan_table(plan).risk_key)
     except ValueError as exc:  # an object's risk level the ratio table does not know
         raise Conflict(f"the population cannot be stratified: {exc}", rule="plan.population.risk_level") from None
+    # Grades stay internal: the root is over each stratum's member tags (rules/blinding.py).
+    salt_key = os.urandom(32)
+    inputs["salt_key"] = salt_key.hex()
+    plan.population_count = len(members)
+    plan.population_root = await asyncio.to_thread(drawing.blinded_root_of, strata, salt_key)
+    inputs["document"] = seeding.commitment_document(
+        plan_id=plan.id, departments=plan.departments, secret_commitments=inputs["commitments"],
+        beacon=inputs["beacon"], population_root=plan.population_root, population_count=plan.population_count,
+        ratio_table=table_json(plan_table(plan)), full_coverage=plan.full_coverage,
+        publicity_check=plan.publicity_check, salt_key_commitment=salt_key_commitment(salt_key))
+    plan.seed_inputs, plan.seed_commitment = inputs, seeding.commitment_digest(inputs["document"])
+    # The same frozen population once more, per stratum: what the draw reads (see PopulationStratum).
     await plans.add_all(drawing.stratum_rows(plan.id, strata))
     del members
     plan.status, plan.committed_at, plan.version = "committed", now(), plan.version + 1
@@ -342,13 +351,17 @@ async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, princip
     if sum(len(s.codes) for s in strata) != plan.population_count:
         raise Conflict("the frozen population no longer matches its published count; the draw is refused")
     ranker = drawing.TwoProcessRanker()
+    salt_key = bytes.fromhex(_inputs(plan)["salt_key"])
     # The computations run in a thread so the service keeps answering meanwhile, and so that the
-    # database can work on its own core at the same time (see alongside).
-    result = await asyncio.to_thread(
-        draw_strata, plan.id, seed, {s.key: s.codes for s in strata}, plan_table(plan),
+    # database can work on its own core at the same time (see alongside). The draw scores the
+    # members' tags (rules/blinding.py); ``result`` then names the drawn by USCC again.
+    tags = await asyncio.to_thread(drawing.tags_by_stratum, strata, salt_key)
+    blind = await asyncio.to_thread(
+        draw_strata, plan.id, seed, tags, plan_table(plan),
         population_root=plan.population_root or "", population_count=plan.population_count or 0,
         full_coverage=plan.full_coverage, publicity_check=plan.publicity_check, rank=ranker,
         commitment=plan.seed_commitment or "")
+    result, positions = drawing.unblinded(blind, strata, ranker.positions)
 
     names: dict[str, str] = {}
 
@@ -358,8 +371,8 @@ async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, princip
         return [inspector_rule(r) for r in rows], await plans.last_inspectors(result.selected)
 
     (inspectors, last), objects = await alongside(
-        assignment_inputs(), drawing.drawn_subjects, result, strata, ranker.positions)
-    del strata
+        assignment_inputs(), drawing.drawn_subjects, result, strata, positions)
+    del strata, tags
     assignment = await asyncio.to_thread(
         drawing.assign_in_two_processes, plan.id, seed, objects, inspectors, plan.departments,
         last_inspectors=last, required_qualifications=plan.required_qualifications)
@@ -375,9 +388,9 @@ async def _draw_plan(plans: PlansRepository, lists: DirectoryRepository, princip
         plans.add_random_tasks(tasks, plan_id=plan.id, departments=plan.departments, item_ids=plan.item_ids,
                                created_by=actor, created_at=at),
         lambda: to_published_record(
-            result, seed, objects, assignment=assignment, inspectors=inspectors, departments=plan.departments,
+            blind, seed, objects, assignment=assignment, inspectors=inspectors, departments=plan.departments,
             required_qualifications=plan.required_qualifications, last_inspectors=last, interest_salt=salt,
-            include_population=False, commitment=inputs["document"], secrets=secrets, inspector_names=names,
+            commitment=inputs["document"], secrets=secrets, inspector_names=names,
             beacon_value=body.beacon_value, drawn_at=at.isoformat()))
     record["reveal"]["revealed_at"] = inputs["revealed_at"]
     record["plan"] = plan_summary(plan)
@@ -416,12 +429,6 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
             "period_end": plan.period_end.isoformat(), "ratio_overrides": plan.ratio_overrides}
 
 
-def population_json(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """Population entries in the published record's shape (the record lists them in USCC order)."""
-    return [{"uscc": r[0], "grade": r[1], "red_list": bool(r[2]), "district": r[3], "risk_level": r[4],
-             "group_id": None} for r in rows]
-
-
 def event_record(record: dict[str, Any]) -> dict[str, Any]:
     """The record for the event, never with the population: its members' grades are internal
     (handbook, credit "Visibility"), and the event is republished by disclosure. Whole when it fits,
@@ -457,19 +464,48 @@ async def published_draw(plans: PlansRepository, plan_id: str) -> Draw:
     return draw
 
 
-async def population_chunks(plans: PlansRepository, plan_id: str) -> AsyncIterator[list[dict[str, Any]]]:
-    """The published record's population, chunk by chunk in USCC order (bounded memory)."""
-    async for rows in plans.stream_population(plan_id):
-        yield population_json(rows)
+async def blinded_population(plans: PlansRepository, plan: Plan) -> dict[str, list[str]]:
+    """Each stratum's member tags, ascending, in draw order: the published record's population."""
+    strata = drawing.from_stratum_rows(await plans.population_strata(plan.id))
+    salt_key = bytes.fromhex(_inputs(plan)["salt_key"])
+    return await asyncio.to_thread(drawing.published_tags, strata, salt_key)
 
 
 async def full_record(plans: PlansRepository, draw: Draw) -> dict[str, Any]:
-    record = dict(draw.record)
-    record["population"] = population_json(await plans.population(draw.plan_id))
-    return record
+    plan = await plans.plan(draw.plan_id)
+    if plan is None:
+        raise NotFound(f"no plan {draw.plan_id}")
+    return {**draw.record, "population": await blinded_population(plans, plan)}
 
 
 async def verify_published_draw(plans: PlansRepository, plan_id: str) -> Verification:
     """Recompute the published draw from its record alone (in a thread: the service keeps answering)."""
     record = await full_record(plans, await published_draw(plans, plan_id))
     return await asyncio.to_thread(verify_draw, record)
+
+
+async def member_entry(plans: PlansRepository, principal: Principal, plan_id: str, uscc: str) -> dict[str, str]:
+    """A member's salt and tag (rules/blinding.py), for its department to hand to the company: with it the
+    company checks its own stratum and rank in the published record."""
+    plan, _ = await get_plan(plans, principal, plan_id)
+    if plan.status == "draft":
+        raise InvalidState("the population is frozen at the commit", current_state=plan.status,
+                           allowed=["committed", "drawn"])
+    if uscc not in {r.uscc for r in await plans.population(plan.id)}:
+        raise NotFound(f"{uscc} is not in the population of plan {plan_id}")
+    salt = member_salt(bytes.fromhex(_inputs(plan)["salt_key"]), uscc)
+    return {"uscc": uscc, "salt": salt.hex(), "tag": member_tag(salt, uscc)}
+
+
+async def audit_record(plans: PlansRepository, principal: Principal, plan_id: str) -> dict[str, Any]:
+    """The internal half of a drawn plan's record, for an auditor: the salt key and every member's grade,
+    red-list flag and risk level (what decides its stratum)."""
+    if not principal.has_role("auditor"):
+        raise Forbidden("the full population with its grades is for auditors (grades are internal)",
+                        rule="draw.audit.auditor_only")
+    plan, draw = await get_plan(plans, principal, plan_id)
+    if draw is None:
+        raise NotFound(f"plan {plan_id} has no draw yet")
+    return {"plan_id": plan.id, "salt_key": _inputs(plan)["salt_key"],
+            "members": [{"uscc": r.uscc, "grade": r.grade, "red_list": bool(r.red_list), "risk_level": r.risk_level}
+                        for r in await plans.population(plan.id)]}

@@ -67,15 +67,18 @@ def beacon_time(beacon: Mapping[str, str]) -> datetime:
 
 def commitment_document(*, plan_id: str, departments: list[str], secret_commitments: Mapping[str, str],
                         beacon: Mapping[str, str], population_root: str, population_count: int,
-                        ratio_table: Mapping[str, Any], full_coverage: bool, publicity_check: bool) -> dict[str, Any]:
-    """Everything the draw depends on except what is revealed later (secrets, beacon value)."""
+                        ratio_table: Mapping[str, Any], full_coverage: bool, publicity_check: bool,
+                        salt_key_commitment: str = "") -> dict[str, Any]:
+    """Everything the draw depends on except what is revealed later (secrets, beacon value);
+    ``salt_key_commitment`` binds the key of the members' salts (rules/blinding.py)."""
     missing = [d for d in departments if d not in secret_commitments]
     if missing:
         raise ValueError(f"no secret commitment from {', '.join(missing)}")
     return {"format": COMMITMENT_FORMAT, "plan_id": plan_id, "departments": list(departments),
             "secret_commitments": {d: secret_commitments[d] for d in departments}, "beacon": dict(beacon),
             "population_root": population_root, "population_count": population_count,
-            "ratio_table": dict(ratio_table), "full_coverage": full_coverage, "publicity_check": publicity_check}
+            "ratio_table": dict(ratio_table), "full_coverage": full_coverage, "publicity_check": publicity_check,
+            "salt_key_commitment": salt_key_commitment}
 
 
 def commitment_digest(document: Mapping[str, Any]) -> str:

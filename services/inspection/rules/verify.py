@@ -35,16 +35,16 @@ from services.inspection.rules.assignment import (
     Inspector,
     assign_inspectors,
 )
+from services.inspection.rules.blinding import check_public
 from services.inspection.rules.draw import (
     DRAW_ALGORITHM,
     DrawResult,
     Subject,
-    draw_inspection_objects,
 )
 from services.inspection.rules.ratios import GRADES, RatioTable, find_ratio_table
 from services.inspection.rules.seed import beacon_time, commitment_digest, derive_seed
 
-RECORD_FORMAT = "inspection-draw/2"
+RECORD_FORMAT = "inspection-draw/3"
 # The links of the chain a record alone proves, in the order they are checked.
 INPUTS, POPULATION, SELECTION, ASSIGNMENT = "revealed inputs", "population", "selection", "assignment"
 LINKS = (INPUTS, POPULATION, SELECTION, ASSIGNMENT)
@@ -71,7 +71,7 @@ def table_json(t: RatioTable) -> dict[str, Any]:
     }
 
 
-def _table_from_json(d: Mapping[str, Any]) -> RatioTable:
+def table_from_json(d: Mapping[str, Any]) -> RatioTable:
     return RatioTable(
         version=d["version"],
         effective_from=date.fromisoformat(d["effective_from"]),
@@ -86,7 +86,7 @@ def _table_from_json(d: Mapping[str, Any]) -> RatioTable:
 def to_published_record(
     result: DrawResult,
     seed: bytes,
-    population: Sequence[Subject],
+    drawn: Sequence[Subject],
     *,
     assignment: Assignment | None = None,
     inspectors: Sequence[Inspector] = (),
@@ -95,7 +95,6 @@ def to_published_record(
     last_inspectors: Mapping[str, Iterable[str]] | None = None,
     initial_load: Mapping[str, int] | None = None,
     interest_salt: bytes = b"",
-    include_population: bool = True,
     commitment: Mapping[str, Any] | None = None,
     secrets: Mapping[str, bytes] | None = None,
     beacon_value: str = "",
@@ -103,11 +102,9 @@ def to_published_record(
     inspector_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """JSON-able record published after the draw: the commitment document, the revealed secrets
-    and beacon value, and the seed derived from them (``rules.seed``).
-
-    ``include_population=False`` leaves out the population list (millions of entries) for a
-    caller that stores it elsewhere and adds it back, in USCC order, when publishing; such a
-    caller may pass only the drawn subjects as ``population`` (the excluded sets need no more).
+    and beacon value, the seed derived from them (``rules.seed``), the strata with their selected
+    tags (``rules.blinding``: ``result`` is the draw over tags) and the drawn companies, by USCC,
+    without their strata. The caller adds ``population``, each stratum's tags, when publishing.
     ``inspector_names``: the name each inspector shows on the inspection (law-enforcement
     certificate), published so the inspected company and the public know who comes.
     """
@@ -133,13 +130,9 @@ def to_published_record(
              "selected": list(st.selected)}
             for st in result.strata
         ],
+        "drawn": [{"uscc": s.uscc, "district": s.district, "group_id": s.group_id}
+                  for s in sorted(drawn, key=lambda s: s.uscc)],
     }
-    if include_population:
-        record["population"] = [
-            {"uscc": s.uscc, "grade": s.grade, "red_list": bool(s.red_list),
-             "district": s.district, "risk_level": s.risk_level, "group_id": s.group_id}
-            for s in sorted(population, key=lambda s: s.uscc)
-        ]
     if assignment is not None:
         record["assignment"] = {
             "algorithm": assignment.algorithm,
@@ -153,17 +146,12 @@ def to_published_record(
                 for i in sorted(inspectors, key=lambda i: i.id)
             ],
             "recusal": {"checked": True, "method": RECUSAL_METHOD},
-            "excluded": excluded_inspectors(_selected_subjects(result, population), inspectors, last_inspectors),
+            "excluded": excluded_inspectors(drawn, inspectors, last_inspectors),
             "initial_load": dict(sorted((initial_load or {}).items())),
             "assigned": {u: list(ids) for u, ids in sorted(assignment.assigned.items(), key=_by_code)},
             "unassigned": dict(sorted(assignment.unassigned.items(), key=_by_code)),
         }
     return record
-
-
-def _selected_subjects(result: DrawResult, population: Sequence[Subject]) -> list[Subject]:
-    chosen = set(result.selected)
-    return [s for s in population if s.uscc in chosen]
 
 
 def interests_commitment(salt: bytes, inspector: Inspector) -> str:
@@ -195,7 +183,10 @@ def excluded_inspectors(
 
 
 def verify_draw(published: Mapping[str, Any]) -> Verification:
-    """Recompute everything from the published record; list each disagreement found, by link."""
+    """Recompute everything the public can from the published record; list each disagreement, by link.
+
+    Which company holds which tag is not public (``rules.blinding``): a company checks its own entry
+    with its salt (``check_entry``), an auditor the whole population (``check_audit``)."""
     problems: list[str] = []
     if published.get("format") != RECORD_FORMAT:
         return Verification(False, [f"{INPUTS}: unknown record format {published.get('format')!r}"])
@@ -203,12 +194,11 @@ def verify_draw(published: Mapping[str, Any]) -> Verification:
         return Verification(False, [f"{SELECTION}: unknown draw algorithm {published.get('algorithm')!r}"])
     try:
         seed = bytes.fromhex(published["seed"])
-        table = _table_from_json(published["ratio_table"])
-        population = [
-            Subject(uscc=p["uscc"], grade=p.get("grade"), red_list=bool(p.get("red_list")),
-                    risk_level=p.get("risk_level"), district=p.get("district"), group_id=p.get("group_id"))
-            for p in published["population"]
-        ]
+        table = table_from_json(published["ratio_table"])
+        drawn = [Subject(uscc=d["uscc"], district=d.get("district"), group_id=d.get("group_id"))
+                 for d in published["drawn"]]
+        if not isinstance(published["population"], Mapping):
+            raise TypeError("population is not a mapping of strata to tags")
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         return Verification(False, [f"{INPUTS}: malformed record: {exc!r}"])
 
@@ -224,22 +214,14 @@ def verify_draw(published: Mapping[str, Any]) -> Verification:
         problems.append(f"{SELECTION}: ratio table mismatch: figures differ from version {table.version}")
     if set(table.grade_ratios) != set(GRADES):
         problems.append(f"{SELECTION}: ratio table mismatch: grades A-D are not all present")
-    try:
-        redo = draw_inspection_objects(
-            published["plan_id"], seed, population, table,
-            full_coverage=bool(published.get("full_coverage")),
-            publicity_check=bool(published.get("publicity_check")),
-        )
-    except ValueError as exc:
-        return Verification(False, problems + [f"{SELECTION}: draw cannot be recomputed: {exc}"])
-
-    if redo.population_root != published.get("population_root"):
-        problems.append(f"{POPULATION}: population root mismatch")
-    if redo.population_count != published.get("population_count"):
-        problems.append(f"{POPULATION}: population count mismatch")
-    problems += [f"{SELECTION}: {p}" for p in _compare_strata(redo, published.get("strata", []))]
+    counted = sum(len(t) for t in published["population"].values())
+    if counted != published.get("population_count"):
+        problems.append(f"{POPULATION}: population count mismatch ({counted} tags, "
+                        f"{published.get('population_count')} stated)")
+    for p in check_public(published, table):
+        problems.append(f"{POPULATION if 'root' in p or 'tags published' in p else SELECTION}: {p}")
     if "assignment" in published:
-        problems += [f"{ASSIGNMENT}: {p}" for p in _compare_assignment(published, seed, population, redo.selected)]
+        problems += [f"{ASSIGNMENT}: {p}" for p in _compare_assignment(published, seed, drawn, [s.uscc for s in drawn])]
     return Verification(not problems, problems)
 
 
@@ -271,26 +253,6 @@ def _check_inputs(published: Mapping[str, Any], seed: bytes) -> list[str]:
             problems.append(f"{INPUTS}: drawn before the beacon named in the commitment was published")
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         problems.append(f"{INPUTS}: no usable draw time or beacon time ({exc})")
-    return problems
-
-
-def _compare_strata(redo: DrawResult, strata: Sequence[Mapping[str, Any]]) -> list[str]:
-    problems = []
-    mine = {s.name: s for s in redo.strata}
-    theirs = {s.get("name"): s for s in strata}
-    for name in sorted(set(mine) | set(theirs), key=str):
-        a, b = mine.get(name), theirs.get(name)
-        if a is None or b is None:
-            problems.append(f"stratum {name}: {'not in the population' if a is None else 'missing from record'}")
-            continue
-        if a.population != b.get("population"):
-            problems.append(f"stratum {name}: population count mismatch ({b.get('population')} vs {a.population})")
-        if str(a.ratio) != str(b.get("ratio")):
-            problems.append(f"stratum {name}: ratio mismatch ({b.get('ratio')} vs {a.ratio})")
-        if a.k != b.get("k"):
-            problems.append(f"stratum {name}: k mismatch ({b.get('k')} published, {a.k} recomputed)")
-        if list(a.selected) != list(b.get("selected", [])):
-            problems.append(f"stratum {name}: selected mismatch")
     return problems
 
 

@@ -16,13 +16,13 @@ import uvicorn
 from typer.testing import CliRunner
 
 from services.inspection.rules.assignment import Inspector, assign_inspectors
-from services.inspection.rules.draw import Subject, draw_inspection_objects
+from services.inspection.rules.draw import Subject, draw_strata
 from services.inspection.rules.seed import (
     commitment_digest,
     derive_seed,
     secret_commitment,
 )
-from services.inspection.rules.verify import _table_from_json, verify_draw
+from services.inspection.rules.verify import table_from_json, verify_draw
 from supervision.cli import app as cli
 from supervision.draw_chain import verify_chain
 from tests.auth_support import service_client
@@ -86,16 +86,18 @@ def reforged(record: dict) -> dict:
     out["reveal"]["secrets"] = {d: s.hex() for d, s in secrets.items()}
     seed = derive_seed(out["commitment"], secrets, out["reveal"]["beacon_value"])
     out["seed"] = seed.hex()
-    population = [Subject(p["uscc"], p["grade"], p["red_list"], district=p["district"]) for p in out["population"]]
-    redo = draw_inspection_objects(out["plan_id"], seed, population, _table_from_json(out["ratio_table"]))
+    keys = {st["name"]: (st["grade"], st["red_list"], st["risk_level"]) for st in out["strata"]}
+    redo = draw_strata(out["plan_id"], seed, {keys[n]: [t.encode() for t in tags] for n, tags in out["population"].items()},
+                       table_from_json(out["ratio_table"]), population_root=out["population_root"],
+                       population_count=out["population_count"])
     for st, new in zip(out["strata"], redo.strata, strict=True):
         st["selected"] = list(new.selected)
     a = out["assignment"]
-    by_code = {s.uscc: s for s in population}
+    drawn = [Subject(d["uscc"], district=d["district"], group_id=d["group_id"]) for d in out["drawn"]]
     inspectors = [Inspector(id=i["id"], department=i["department"], qualifications=frozenset(i["qualifications"]),
                             districts=frozenset(i["districts"]), active=i["active"]) for i in a["inspectors"]]
-    again = assign_inspectors(out["plan_id"], seed, [by_code[u] for u in redo.selected], inspectors,
-                              a["departments"], last_inspectors={u: frozenset(v) for u, v in a["excluded"].items()})
+    again = assign_inspectors(out["plan_id"], seed, drawn, inspectors, a["departments"],
+                              last_inspectors={u: frozenset(v) for u, v in a["excluded"].items()})
     a["assigned"] = {u: list(v) for u, v in again.assigned.items()}
     a["unassigned"] = dict(again.unassigned)
     return out
@@ -121,6 +123,13 @@ async def test_the_chain_verifies_over_http_and_from_files_and_each_broken_link_
         key_pem = (await d.get("/public/log/key")).json()["public_key_pem"]
         evidence = (await d.get(f"/public/draws/{plan}/evidence", params={"since": saved["tree_size"]})).json()
         page = (await d.get(f"/site/draws/{plan}")).text
+        drawn_one = record["drawn"][0]["uscc"]
+        left_out = next(uscc(i) for i in range(200) if uscc(i) not in {x["uscc"] for x in record["drawn"]})
+        admin, auditor = authority.headers("scjgj", "admin"), authority.headers("scjgj", "auditor")
+        entries = {u: (await c.get(f"/plans/{plan}/entries/{u}", headers=admin)).json() for u in (drawn_one, left_out)}
+        assert (await c.get(f"/plans/{plan}/entries/{uscc(999)}", headers=admin)).status_code == 404
+        assert (await c.get(f"/plans/{plan}/audit", headers=admin)).status_code == 403  # grades: auditors only
+        audit = (await c.get(f"/plans/{plan}/audit", headers=auditor)).json()
         protocol = await d.get("/site/draws/protocol")
         (tmp_path / "head.json").write_text(json.dumps(saved))
         (tmp_path / "key.pem").write_text(key_pem)
@@ -135,12 +144,14 @@ async def test_the_chain_verifies_over_http_and_from_files_and_each_broken_link_
     assert "OK   saved head" in ok.stdout and "OK   logged before the draw" in ok.stdout
     assert missing.exit_code == 2 and "404" in missing.output
 
-    # The citizen's page: every drawn company with its stratum, ratio and inspectors, the verdict, the command.
-    first = record["strata"][0]
+    # The citizen's page: every drawn company with its inspectors, the strata (sizes, ratios, k), the verdict,
+    # the command; no company next to its stratum (grades are internal).
     names = {i["id"]: i["name"] for i in record["assignment"]["inspectors"]}
-    for u in first["selected"]:
-        assert f"<code>{u}</code></td><td>{first['name']}</td><td>{first['ratio']}</td>" in page
-        assert all(f"{names[i]} (scjgj)" in page for i in record["assignment"]["assigned"][u])
+    for d in record["drawn"]:
+        assert f"<code>{d['uscc']}</code></td><td>" in page
+        assert all(f"{names[i]} (scjgj)" in page for i in record["assignment"]["assigned"][d["uscc"]])
+    for st in record["strata"]:
+        assert f"<td>{st['name']}</td><td>{st['population']}</td><td>{st['ratio']}</td><td>{st['k']}</td>" in page
     assert page.count("✔ 成立 holds") == 5 and "✘" not in page
     assert f"supervision verify-draw {plan} --file record.json --evidence evidence.json --key key.json" in page
     assert protocol.status_code == 200 and "Who can influence what" in protocol.text
@@ -156,6 +167,24 @@ async def test_the_chain_verifies_over_http_and_from_files_and_each_broken_link_
     offline = ["--file", str(files["record"]), "--evidence", str(files["evidence"]), "--key", str(tmp_path / "key.pem"),
                "--head", str(tmp_path / "head.json")]
     assert _run(plan, *offline).exit_code == 0
+    # The three views: anyone (above), a company with its salt, an auditor with the audit record.
+    for u, was_drawn in ((drawn_one, True), (left_out, False)):
+        out = _run(plan, *offline, "--entry", u, "--salt", entries[u]["salt"])
+        assert out.exit_code == 0 and f"OK   own entry: {u} is tag {entries[u]['tag']}" in out.stdout, out.stdout
+        assert out.stdout.split("own entry:")[1].split("\n")[0].endswith(": drawn" if was_drawn else ": not drawn")
+    (tmp_path / "audit.json").write_text(json.dumps(audit))
+    audited = _run(plan, *offline, "--audit", str(tmp_path / "audit.json"))
+    assert audited.exit_code == 0 and "OK   audit: 200 members each in its stratum" in audited.stdout
+    assert not any("grade" in json.dumps(x) for x in (record["drawn"], record["population"]))
+    swapped = copy.deepcopy(record)  # another company named as drawn: the public sees the count, not the swap
+    swapped["drawn"][0]["uscc"] = left_out
+    swapped["assignment"]["assigned"][left_out] = swapped["assignment"]["assigned"].pop(drawn_one)
+    files["record"].write_text(json.dumps(swapped))
+    out = _run(plan, *offline, "--audit", str(tmp_path / "audit.json"), "--entry", left_out,
+               "--salt", entries[left_out]["salt"])
+    assert "FAIL audit: the drawn companies are not the companies of the selected tags" in out.stdout
+    assert "FAIL own entry: listed as drawn but its tag was not selected" in out.stdout and out.exit_code == 1
+    files["record"].write_text(json.dumps(record))
     assert not _failed(verify_chain(record, evidence, pinned_key=key_pem, saved_head=saved))
 
     # The re-forged record agrees with itself (what the old verifier checked) but not with the log.
@@ -185,13 +214,13 @@ async def test_the_chain_verifies_over_http_and_from_files_and_each_broken_link_
     seed = bytearray.fromhex(record["seed"])
     seed[0] ^= 0x80
     assert "commitment mismatch" in broken(rec=record | {"seed": seed.hex()})["revealed inputs"]
-    population = [dict(p) for p in record["population"]]
-    victim = population[7]["uscc"]
-    population[7]["uscc"] = victim[:-1] + ("0" if victim[-1] != "0" else "1")
+    population = copy.deepcopy(record["population"])
+    name = record["strata"][0]["name"]
+    population[name][7] = population[name][7][:-1] + ("0" if population[name][7][-1] != "0" else "1")
     assert "population root mismatch" in broken(rec=record | {"population": population})["population"]
     strata = copy.deepcopy(record["strata"])
-    strata[0]["selected"][0] = next(p["uscc"] for p in record["population"] if p["uscc"] not in strata[0]["selected"])
-    assert "selected mismatch" in broken(rec=record | {"strata": strata})["selection"]
+    strata[0]["selected"][0] = next(t for t in record["population"][name] if t not in strata[0]["selected"])
+    assert "selection differs" in broken(rec=record | {"strata": strata})["selection"]
     assignment = copy.deepcopy(record["assignment"])
     first = next(iter(assignment["assigned"]))
     assignment["assigned"][first] = list(reversed(assignment["assigned"][first]))

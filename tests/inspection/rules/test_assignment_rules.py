@@ -8,9 +8,8 @@ from services.inspection.rules.assignment import (
     assign_inspectors,
     has_conflict_of_interest,
 )
-from services.inspection.rules.draw import Subject, draw_inspection_objects
+from services.inspection.rules.draw import Subject
 from services.inspection.rules.ratios import RATIO_TABLES
-from services.inspection.rules.seed import commitment_digest
 from services.inspection.rules.verify import to_published_record, verify_draw
 from tests.inspection.rules.sealing import sealed
 
@@ -102,13 +101,12 @@ def test_shortage_is_reported_with_reason():
 def test_assignment_is_deterministic_and_verifiable():
     objs = _objects()
     inspectors = _inspectors()
-    seed, inputs = sealed("plan-9", objs, RATIO_TABLES[0], ("market", "food"))
-    draw = draw_inspection_objects("plan-9", seed, objs, RATIO_TABLES[0], commitment=commitment_digest(inputs["commitment"]))
-    chosen = [o for o in objs if o.uscc in set(draw.selected)]
-    a = assign_inspectors("plan-9", seed, chosen, inspectors, ["market", "food"])
-    assert a == assign_inspectors("plan-9", seed, list(reversed(chosen)), inspectors, ["market", "food"])
-    record = to_published_record(draw, seed, objs, assignment=a, inspectors=inspectors,
-                                 departments=["market", "food"], **inputs)
+    s = sealed("plan-9", objs, RATIO_TABLES[0], ("market", "food"))
+    chosen = s.drawn
+    a = assign_inspectors("plan-9", s.seed, chosen, inspectors, ["market", "food"])
+    assert a == assign_inspectors("plan-9", s.seed, list(reversed(chosen)), inspectors, ["market", "food"])
+    record = to_published_record(s.result, s.seed, chosen, assignment=a, inspectors=inspectors,
+                                 departments=["market", "food"], **s.inputs) | {"population": s.population}
     assert verify_draw(record).ok
     first = next(iter(record["assignment"]["assigned"]))
     record["assignment"]["assigned"][first] = ["market-0", "market-1"]
@@ -129,14 +127,13 @@ def test_published_record_withholds_declared_interests_yet_verifies():
     # A beacon under which the recusal matters: without it, market-0 would be sent to object 4.
     undeclared = [Inspector(id=i.id, department=i.department, qualifications=i.qualifications,
                             districts=i.districts) for i in inspectors]
-    seed, inputs = next(sealing(str(v)) for v in range(200) if "market-0" in assign_inspectors(
-        "plan-p", sealing(str(v))[0], objs, undeclared, ["market", "food"]).assigned.get(objs[4].uscc, ()))
-    draw = draw_inspection_objects("plan-p", seed, objs, RATIO_TABLES[0], full_coverage=True,
-                                   commitment=commitment_digest(inputs["commitment"]))
+    s = next(sealing(str(v)) for v in range(200) if "market-0" in assign_inspectors(
+        "plan-p", sealing(str(v)).seed, objs, undeclared, ["market", "food"]).assigned.get(objs[4].uscc, ()))
     last = {objs[2].uscc: ["food-0"]}
-    a = assign_inspectors("plan-p", seed, objs, inspectors, ["market", "food"], last_inspectors=last)
-    record = to_published_record(draw, seed, objs, assignment=a, inspectors=inspectors, departments=["market", "food"],
-                                 last_inspectors=last, interest_salt=b"s" * 32, **inputs)
+    a = assign_inspectors("plan-p", s.seed, objs, inspectors, ["market", "food"], last_inspectors=last)
+    record = to_published_record(s.result, s.seed, s.drawn, assignment=a, inspectors=inspectors,
+                                 departments=["market", "food"], last_inspectors=last, interest_salt=b"s" * 32,
+                                 **s.inputs) | {"population": s.population}
     published = record["assignment"]
     assert all("interests" not in i for i in published["inspectors"]) and published["recusal"]["checked"]
     assert not any(objs[4].uscc in str(i) or "G0" in str(i) for i in published["inspectors"])

@@ -25,7 +25,7 @@ MEMBERS = [{"uscc": s.uscc, "grade": s.grade, "red_list": s.red_list, "risk_leve
 
 
 def _record() -> dict:
-    result, public = draw_blinded("plan-b", SEED, POPULATION, TABLE, KEY)
+    _, public = draw_blinded("plan-b", SEED, POPULATION, TABLE, KEY)
     return {"plan_id": "plan-b", "seed": SEED.hex(), "commitment": {"salt_key_commitment": salt_key_commitment(KEY)},
             **json.loads(json.dumps(public))}
 
