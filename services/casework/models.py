@@ -73,7 +73,8 @@ class Complaint(Base):
     notice_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notified_on: Mapped[date | None] = mapped_column(Date)
     reward: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Indexed: the public Open311 request list reads a receipt-time window, newest first.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class ComplaintSender(Base):
