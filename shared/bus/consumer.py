@@ -91,6 +91,7 @@ class Consumer:
         self._inbox_insert: Any = None
         self.processed = 0
         self.transient_retries = 0  # retries of transient failures, over the consumer's life
+        self.paused = False  # waiting out a transient failure
         self._fetch_outage: tuple[float, int, str] | None = None  # (since, failed fetches, first error)
 
     @property
@@ -118,10 +119,8 @@ class Consumer:
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
+            # Bounded: a fetch on a connection that is gone can swallow its cancellation.
+            await asyncio.wait({self._task}, timeout=3)
         if self._psub is not None:
             try:
                 await self._psub.unsubscribe()
@@ -220,6 +219,7 @@ class Consumer:
                     if tries == 0:
                         first = f"{type(exc).__name__}: {exc}"[:300]
                         CONSUMER_PAUSED.labels(self.name).set(1)
+                        self.paused = True
                         log.warning("consumer %s: paused on %s, transient failure (%s); retrying until it "
                                     "clears", self.name, event.id, first)
                     tries += 1
@@ -235,6 +235,7 @@ class Consumer:
         finally:
             if tries:
                 CONSUMER_PAUSED.labels(self.name).set(0)
+                self.paused = False
                 log.warning("consumer %s: resumed on %s after %.1f s and %d retries (first failure: %s)",
                             self.name, event.id, loop.time() - started, tries, first)
 
