@@ -60,15 +60,16 @@ def load_matrix(path: Path = MATRIX_PATH) -> Matrix:
 
 def render(matrix: Matrix) -> str:
     """docs/authorization.md: the table as Markdown, one section per service."""
+    intro = ("Each row is an operation as the gateway routes it; each column a caller: the public (no token), a "
+             "department credential holding one role (`head` is the organ's head), or a service account "
+             "(`hotline`, the 12345 hotline). `allow` means the gateway lets the call through to the service, which "
+             "then applies its own rules (own department, own matters, jurisdiction: see *relations*); a number is "
+             "the status the gateway refuses with (401: a credential is needed; 403: this credential may not).")
+    size = (f"{len(matrix.rows)} operations x {len(matrix.callers)} callers = "
+            f"{len(matrix.rows) * len(matrix.callers)} cells.")
     out = ["# Who may do what: the authorization matrix", "",
            "Generated from `gateway/access/matrix.yaml` by `python -m gateway.docs.matrix`; do not edit by hand.",
-           "", "Each row is an operation as the gateway routes it; each column a caller: the public (no token), a "
-           "department credential holding one role (`head` is the organ's head), or a service account "
-           "(`hotline`, the 12345 hotline). `allow` means the gateway lets the call through to the service, which "
-           "then applies its own rules (own department, own matters, jurisdiction: see *relations*); a number is "
-           "the status the gateway refuses with (401: a credential is needed; 403: this credential may not).",
-           "", f"{len(matrix.rows)} operations x {len(matrix.callers)} callers = "
-           f"{len(matrix.rows) * len(matrix.callers)} cells.", ""]
+           "", intro, "", size, ""]
     by_service: dict[str, list[Row]] = {}
     for r in matrix.rows:
         by_service.setdefault(r.path.split("/")[1] or "site", []).append(r)
