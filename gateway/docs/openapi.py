@@ -123,6 +123,33 @@ def problem_bodies(op: dict[str, Any]) -> None:
             content[PROBLEM_JSON] = {**content.pop("application/json"), **content[PROBLEM_JSON]}
 
 
+GATEWAY_PROBLEMS = {401: "No or invalid bearer token (the gateway)", 403: "Not permitted for this caller (policy)",
+                    404: "Not found", 413: "Body too large (the gateway's limit)",
+                    422: "Invalid input: `errors` names each field and rule", 429: "Too many requests (Retry-After)"}
+
+
+def gateway_problems(op: dict[str, Any], gateway_path: str, public: bool) -> None:
+    """Document the problems the gateway itself can answer an operation with, beside the service's
+    own: 429 on any call, 413 on a body, 401/403 off the public routes, 404 with a path parameter,
+    422 with any input."""
+    responses = op.setdefault("responses", {})
+    schema = next((r["content"][PROBLEM_JSON]["schema"] for code, r in responses.items()
+                   if str(code)[:1] == "4" and "schema" in ((r.get("content") or {}).get(PROBLEM_JSON) or {})),
+                  {"$ref": "#/components/schemas/Problem"})
+    codes = [429]
+    if "requestBody" in op:
+        codes.append(413)
+    if not public:
+        codes += [401, 403]
+    if "{" in gateway_path:
+        codes.append(404)
+    if op.get("parameters") or "requestBody" in op:
+        codes.append(422)
+    for code in codes:
+        responses.setdefault(str(code), {"description": GATEWAY_PROBLEMS[code],
+                                         "content": {PROBLEM_JSON: {"schema": copy.deepcopy(schema)}}})
+
+
 def merge_documents(specs: dict[str, dict[str, Any] | None], own: dict[str, Any], policy: Policy,
                     upstream_status: dict[str, dict[str, Any]] | None = None,
                     prefixes: dict[str, str] | None = None) -> dict[str, Any]:
@@ -179,6 +206,7 @@ def merge_documents(specs: dict[str, dict[str, Any] | None], own: dict[str, Any]
                     op.pop("security", None)
                     if not note["public"]:
                         op["security"] = copy.deepcopy(PROTECTED)
+                    gateway_problems(op, gateway_path, note["public"])
                 if "operationId" in op:
                     op["operationId"] = f"{service}_{op['operationId']}"
                 new_tags = []

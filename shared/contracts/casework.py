@@ -29,6 +29,7 @@ class DecisionIssued(EventPayload):
     party_name: str
     party_kind: PartyKind = PartyKind.ORGANISATION
     violation_type: ViolationType
+    violation_name: str = ""  # the deciding department's published name for it (its benchmark)
     decision_kind: DecisionKind
     penalty_kinds: list[PenaltyKind] = []
     fine_amount: Decimal = Decimal(0)

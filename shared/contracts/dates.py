@@ -8,10 +8,11 @@ the field), and no event carries one: a consumer never meets a date it cannot ju
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from shared.contracts.codes import RecordKind
@@ -19,6 +20,22 @@ from shared.contracts.codes import RecordKind
 # SAMR Provisions on Publicity of Administrative Penalty Information (2021), in force 2021-09-01: the
 # latest first version among the rule tables every consumer of a dated record applies.
 RULES_IN_FORCE_FROM = date(2021, 9, 1)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date_only(value: object) -> object:
+    """A date is written YYYY-MM-DD, as the schema's `format: date` says; pydantic alone would also
+    take a number (0 = 1970-01-01) or a timestamp string."""
+    if type(value) is date:
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise PydanticCustomError("date_format", "a date is written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
 
 
 def rules_in_force_on(day: date, first: date = RULES_IN_FORCE_FROM) -> date:
@@ -29,7 +46,7 @@ def rules_in_force_on(day: date, first: date = RULES_IN_FORCE_FROM) -> date:
     return day
 
 
-LegalDate = Annotated[date, AfterValidator(rules_in_force_on)]
+LegalDate = Annotated[date, BeforeValidator(iso_date_only), AfterValidator(rules_in_force_on)]
 
 # Credit records judged by a dated rule (publicity periods, repair minima, publication deadlines);
 # an honour or a kept commitment is only weighed by today's grading rules, whatever its date.
@@ -49,5 +66,6 @@ def as_utc(moment: datetime) -> datetime:
 # Every date-time an API answers with carries its time zone (RFC 3339, as the schema says).
 Timestamp = Annotated[datetime, AfterValidator(as_utc)]
 
-__all__ = ["RULES_IN_FORCE_FROM", "RULE_DATED_RECORD_KINDS", "LegalDate", "Timestamp", "as_utc",
+__all__ = ["RULES_IN_FORCE_FROM", "RULE_DATED_RECORD_KINDS", "IsoDate", "LegalDate", "Timestamp", "as_utc",
+           "iso_date_only",
            "record_date_in_force", "rules_in_force_on"]

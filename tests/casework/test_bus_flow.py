@@ -119,7 +119,8 @@ async def test_tip_off_to_closed_penalty_events_carry_no_reporter_data(databases
     assert fine == {
         "decision_id": decision["id"], "decision_number": decision["decision_number"], "case_id": case_id,
         "uscc": USCC_A, "party_name": "上海某某食品有限公司", "party_kind": "organisation",
-        "violation_type": "food_labelling", "decision_kind": "penalty", "penalty_kinds": ["warning", "fine"],
+        "violation_type": "food_labelling",
+        "violation_name": "Prepackaged food label defects (sample: goods value under ¥10,000)", "decision_kind": "penalty", "penalty_kinds": ["warning", "fine"],
         "fine_amount": "20000.00", "confiscation_amount": "0.00", "severity": "general", "lifelong_ban": False,
         "legal_basis": "Food Safety Law art. 125(1)(2)", "department": "scjgj", "matter_code": "scjgj-001",
         "decided_on": today().isoformat(), "publishable": True, "summary": "food_labelling: 上海某某食品有限公司",

@@ -113,9 +113,9 @@ def decision(code: str, name: str, *, fine: str = "5000", kinds: tuple[str, ...]
     return DecisionIssued(
         decision_id=new_id(), decision_number=number or f"沪市监处〔2026〕{n}号", case_id=new_id(), uscc=code,
         party_name=name, party_kind=party_kind, violation_type=violation_type, decision_kind="penalty",
-        penalty_kinds=list(kinds), fine_amount=fine, severity="general", legal_basis="《食品安全法》第一百二十四条",
-        department=department,
-        decided_on=decided_on or today(), publishable=publishable, summary=summary, **extra)
+        violation_name="销售不符合安全标准的食品", penalty_kinds=list(kinds), fine_amount=fine, severity="general",
+        legal_basis="《食品安全法》第一百二十四条", department=department, decided_on=decided_on or today(),
+        publishable=publishable, summary=summary, **extra)
 
 
 def result(code: str, name: str, *, outcome: str = "problems_found", problems: str = "", department: str = "scjgj"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from shared.contracts.codes import PartyKind, ViolationType
 from shared.contracts.dates import LegalDate, Timestamp
@@ -50,11 +50,11 @@ class LeadCreate(Strict):
 class CasePatch(Strict):
     """Facts that change how the case must be handled."""
 
-    suspected_crime: bool | None = Field(None, description="Set: the case must go to judicial organs (APL art. 27). "
+    suspected_crime: StrictBool | None = Field(None, description="Set: the case must go to judicial organs (APL art. 27). "
                                                            "Once set, only `clear_fact` clears it.")
-    major_public_interest: bool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
+    major_public_interest: StrictBool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
                                                                  "once set, only `clear_fact` clears it")
-    complex_case: bool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
+    complex_case: StrictBool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
                                                         "once set, only `clear_fact` clears it")
     violation_type: ViolationType | None = None
     party_name: str | None = Field(None, min_length=1, max_length=200)

@@ -316,7 +316,8 @@ async def issue(session: AsyncSession, principal: Principal, data: DecisionCreat
     await add_event(session, DecisionIssued(
         decision_id=decision.id, decision_number=number, case_id=case.id, uscc=case.uscc, party_name=case.party_name,
         party_kind=PartyKind(party_kind_for(case.uscc, None)),
-        violation_type=violation_type, decision_kind=kind.value, penalty_kinds=decision.penalty_kinds,
+        violation_type=violation_type, violation_name=rec.violation_name, decision_kind=kind.value,
+        penalty_kinds=decision.penalty_kinds,
         fine_amount=data.fine_amount, confiscation_amount=data.confiscation_amount, severity=decision.severity,
         lifelong_ban=data.lifelong_ban, legal_basis=data.legal_basis, department=case.department,
         matter_code=case.matter_code, decided_on=decided_on, publishable=publishable, summary=decision.summary,

@@ -54,6 +54,7 @@ class Recommendation:
     legal_basis: str = ""
     statutory_min: Decimal = Decimal(0)
     statutory_max: Decimal = Decimal(0)
+    violation_name: str = ""
 
     @property
     def education_required(self) -> bool:
@@ -179,6 +180,7 @@ def recommend_band(
             bench.legal_basis,
             bench.statutory.min_amount,
             bench.statutory.max_amount,
+            bench.name,
         )
     if no_fault_no_penalty(facts):
         return rec(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from email.utils import format_datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from services.disclosure.rules import feeds
 from services.disclosure.rules.canonical import canonical_timestamp
 from services.disclosure.rules.publicity import RecordType
 from shared.app import problem_responses
+from shared.contracts.dates import IsoDate
 from shared.web import SnapshotSessionDep
 
 router = APIRouter(tags=["feeds and bulk"])
@@ -96,7 +96,7 @@ async def json_feed(request: Request, session: SnapshotSessionDep, clock: ClockD
                         "publication or withdrawal the platform had logged when the file was made.",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}, **problem_responses(404, 422)})
 async def bulk_file(request: Request, session: SnapshotSessionDep, clock: ClockDep, record_type: RecordType,
-                    day: Annotated[date, Path(description="publication date", examples=["2026-11-05"])]) -> Response:
+                    day: Annotated[IsoDate, Path(description="publication date", examples=["2026-11-05"])]) -> Response:
     text, as_of = await feeds_service.bulk_csv(session, record_type, day, today=clock.today())
     current = {"Last-Modified": format_datetime(as_of, usegmt=True),
                "Data-Current-As-Of": canonical_timestamp(as_of)} if as_of else {}

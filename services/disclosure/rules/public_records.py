@@ -131,7 +131,8 @@ def penalty_is_decision(p: DecisionIssued) -> bool:
 def from_decision(p: DecisionIssued) -> Draft:
     uscc, party_type, ids = party(p.uscc, p.party_kind)
     raw = {"record_type": RecordType.PENALTY_DECISION.value, "party_type": party_type, **ids,
-           "subject_name": p.party_name, "decision_no": p.decision_number, "violation_type": p.violation_type,
+           "subject_name": p.party_name, "decision_no": p.decision_number,
+           "violation_type": p.violation_name or p.violation_type,
            "penalty_kinds": list(p.penalty_kinds), "fine_amount": p.fine_amount,
            "confiscation_amount": p.confiscation_amount, "severity": p.severity, "basis": p.legal_basis,
            "authority": p.department, "decided_on": p.decided_on, "summary": p.summary}

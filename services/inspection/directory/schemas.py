@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from shared.contracts.codes import SubjectType
 from shared.contracts.dates import Timestamp
@@ -54,7 +54,7 @@ class ItemPatch(Strict):
     matter_code: Code | None = None
     subject_types: list[SubjectType] | None = Field(None, max_length=3)
     industries: list[Industry] | None = Field(None, max_length=50)
-    active: bool | None = None
+    active: StrictBool | None = None
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"method": "document review"}]})
 
@@ -121,7 +121,7 @@ class InspectorIn(Strict):
     qualifications: list[Tag] = Field(default_factory=list, max_length=30, examples=[["enforcement", "food"]])
     districts: list[Tag] = Field(default_factory=list, max_length=30,
                                  description='Districts covered; "*" = the whole city', examples=[["310104"]])
-    active: bool = True
+    active: StrictBool = True
     interests: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
         default_factory=list, max_length=200,
         description="Declared interests (USCCs or group ids) the inspector must not inspect. Personal: never published.",
@@ -136,7 +136,7 @@ class InspectorPatch(Strict):
     name: ShortText | None = None
     qualifications: list[Tag] | None = Field(None, max_length=30)
     districts: list[Tag] | None = Field(None, max_length=30)
-    active: bool | None = None
+    active: StrictBool | None = None
     interests: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] | None = Field(None, max_length=200)
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
