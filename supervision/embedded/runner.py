@@ -23,6 +23,7 @@ from typing import Self
 from urllib.parse import urlsplit
 
 from gateway.edge import uvicorn_flags as edge_flags
+from shared.bus.credentials import password_file, write_server_auth
 from supervision.embedded.config import DEFAULT_APPS, SERVICES, AppSpec, EmbeddedConfig
 from supervision.embedded.processes import (
     child_setup,
@@ -48,6 +49,15 @@ class EmbeddedError(Exception):
 class PortTaken(EmbeddedError):
     def __init__(self, message: str) -> None:
         super().__init__(message, exit_code=2)
+
+
+def server_config(auth: Path, store: Path) -> Path:
+    """The embedded nats-server's configuration: the auth file, and JetStream syncing every write
+    to disk before it acknowledges it (by default it syncs every 2 minutes, so an OS crash or power
+    cut could lose published events). Cost: bench/README.md."""
+    path = auth.parent / "server.conf"
+    path.write_text(f'include "{auth.name}"\njetstream {{\n  store_dir: "{store}"\n  sync_interval: always\n}}\n')
+    return path
 
 
 def nats_server_binary() -> Path:
@@ -117,6 +127,16 @@ class EmbeddedRun:
         return (self.config.public_base_url or self.base_url("gateway")).rstrip("/")
 
     @property
+    def bus_dir(self) -> Path:
+        """The bus users' passwords and the server's authorization file (0600 each)."""
+        return self.data_dir / "bus"
+
+    @property
+    def bus_authenticated(self) -> bool:
+        """Our own nats-server is authenticated; an external one (--nats-url) has its own set-up."""
+        return self.config.nats_url is None
+
+    @property
     def nats_url(self) -> str:
         return self.config.nats_url or f"nats://{self.config.host}:{self.config.ports.nats}"
 
@@ -128,9 +148,13 @@ class EmbeddedRun:
             p = app.env_prefix
             env[f"{p}DATABASE_URL"] = self.db_url(app.name)
             env[f"{p}NATS_URL"] = self.nats_url
-            env[f"{p}STREAM_REPLICAS"] = "1"
+            env[f"{p}STREAM_REPLICAS"] = str(self.config.stream_replicas)
             env[f"{p}JWKS_FILE"] = str(data / "keys" / "jwks.json")
             env[f"{p}LOG_LEVEL"] = self.config.log_level
+            if self.bus_authenticated and app.name != "gateway":  # each service its own bus user
+                env[f"{p}NATS_USER"] = app.name
+                env[f"{p}NATS_PASSWORD_FILE"] = str(password_file(self.bus_dir, app.name))
+        env["SUP_PSEUDONYM_KEY_FILE"] = str(data / "keys" / "pseudonym.key")
         env["GATEWAY_AUDIT_DATABASE_URL"] = self.db_url("gateway")
         env["GATEWAY_KEY_DIR"] = str(data / "keys")
         env["GATEWAY_CLIENTS_FILE"] = str(data / "keys" / "clients.json")
@@ -186,7 +210,10 @@ class EmbeddedRun:
                 raise EmbeddedError(f"external NATS at {self.config.nats_url} is not reachable")
             return
         store = self.data_dir / "nats"
-        argv = [str(nats_server_binary()), "-js", "-sd", str(store),
+        # Users and passwords made on the first start and kept in the data folder; anonymous
+        # connections are refused (shared/bus/credentials.py).
+        auth = write_server_auth(self.bus_dir, [a.name for a in self.apps if a.name != "gateway"])
+        argv = [str(nats_server_binary()), "-c", str(server_config(auth, store)), "-js", "-sd", str(store),
                 "-a", self.config.host, "-p", str(self.config.ports.nats)]
         child = self._spawn("nats", argv, dict(os.environ), None)
         deadline = time.monotonic() + 10.0
