@@ -24,7 +24,12 @@ from services.credit.rules.repair import (
     repair_eligibility,
     repair_removal_deadline,
 )
-from services.credit.subjects.service import normalise_uscc, read_scope, require_readable, require_role
+from services.credit.subjects.service import (
+    normalise_uscc,
+    read_scope,
+    require_readable,
+    require_role,
+)
 from shared.auth import Principal
 from shared.bus.outbox import add_event
 from shared.clock import shanghai_today

@@ -31,7 +31,7 @@ class TasksRepository:
 
     async def list_tasks(self, *, plan_id: str | None, kind: str | None, uscc: str | None,
                          inspector_id: str | None, unassigned: bool | None, after: str | None,
-                         limit: int) -> list[Task]:
+                         limit: int, department: str | None = None) -> list[Task]:
         q = select(Task).order_by(Task.id)
         if plan_id:
             q = q.where(Task.plan_id == plan_id)
@@ -43,7 +43,7 @@ class TasksRepository:
             q = q.where(Task.unassigned_reason.is_not(None) if unassigned else Task.unassigned_reason.is_(None))
         if after:
             q = q.where(Task.id > after)
-        if inspector_id is None:
+        if inspector_id is None and department is None:
             return list((await self.session.execute(q.limit(limit + 1))).scalars())
         # JSON membership is not portable SQL: filter in pages until the page is full.
         out: list[Task] = []
@@ -53,6 +53,7 @@ class TasksRepository:
                 (q.where(Task.id > cursor) if cursor else q).limit(500))).scalars())
             if not page:
                 break
-            out += [t for t in page if inspector_id in (t.inspector_ids or [])]
+            out += [t for t in page if (inspector_id is None or inspector_id in (t.inspector_ids or []))
+                    and (department is None or department in (t.departments or []))]
             cursor = page[-1].id
         return out[: limit + 1]

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 
 from services.inspection.deps import AnyId, IdQuery, after_from, page, with_etag
 from services.inspection.directory.repository import DirectoryRepository
-from services.inspection.directory.service import reading_department
 from services.inspection.tasks import service as svc
 from services.inspection.tasks.repository import TasksRepository
 from services.inspection.tasks.schemas import KeyInspectionIn, TaskOut, TaskPage
@@ -43,8 +42,7 @@ async def list_tasks(session: SnapshotSessionDep, principal: PrincipalDep, plan_
                      uscc: Annotated[str | None, Query(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] = None,
                      inspector_id: IdQuery = None, unassigned: bool | None = None,
                      limit: PageSize = DEFAULT_LIMIT, cursor: Cursor = None) -> dict:
-    reading_department(principal)
-    rows = await svc.list_tasks(TasksRepository(session), plan_id=plan_id, kind=kind, uscc=uscc,
+    rows = await svc.list_tasks(TasksRepository(session), principal, plan_id=plan_id, kind=kind, uscc=uscc,
                                 inspector_id=inspector_id, unassigned=unassigned, after=after_from(cursor), limit=limit)
     return page(rows, limit, lambda r: r.id, TaskOut.model_validate)
 

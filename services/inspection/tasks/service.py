@@ -125,7 +125,11 @@ async def get_task(tasks: TasksRepository, principal: Principal, task_id: str, *
     return task
 
 
-async def list_tasks(tasks: TasksRepository, *, plan_id: str | None, kind: str | None, uscc: str | None,
-                     inspector_id: str | None, unassigned: bool | None, after: str | None, limit: int) -> list[Task]:
+async def list_tasks(tasks: TasksRepository, principal: Principal, *, plan_id: str | None, kind: str | None,
+                     uscc: str | None, inspector_id: str | None, unassigned: bool | None, after: str | None,
+                     limit: int) -> list[Task]:
+    """Tasks the caller's department takes part in (auditors: all), as `get_task` reads them."""
+    dept = reading_department(principal)
     return await tasks.list_tasks(plan_id=plan_id, kind=kind, uscc=uscc, inspector_id=inspector_id,
-                                  unassigned=unassigned, after=after, limit=limit)
+                                  unassigned=unassigned, after=after, limit=limit,
+                                  department=None if principal.has_role("auditor") else dept)
