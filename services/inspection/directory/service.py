@@ -287,6 +287,10 @@ async def get_inspector(repo: DirectoryRepository, principal: Principal, inspect
     ins = await repo.inspector(inspector_id)
     if ins is None:
         raise NotFound(f"no inspector {inspector_id}")
+    # Read by id as listed: the department's own inspectors (auditors read any).
+    if ins.department != dept and not principal.has_role("auditor"):
+        raise Forbidden(f"inspector {inspector_id} belongs to department {ins.department}",
+                        rule="read.own_department")
     return ins, ins.department == dept and principal.has_role("admin")
 
 

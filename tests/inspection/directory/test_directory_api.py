@@ -56,7 +56,11 @@ async def test_objects_for_departments_and_interests_for_the_departments_admin_o
         assert ins["interests"] == [codes[0]]
         listed = (await c.get("/inspectors", headers=authority.headers("scjgj", "inspector"))).json()["items"]
         assert listed[0]["interests"] is None
-        assert (await c.get(f"/inspectors/{ins['id']}", headers=authority.headers("yjj", "admin"))).json()["interests"] is None
+        # Another department reads none of this department's inspectors by id, as it lists none of them.
+        other = await c.get(f"/inspectors/{ins['id']}", headers=authority.headers("yjj", "admin"))
+        assert other.status_code == 403 and other.json()["rule"] == "read.own_department"
+        audited = await c.get(f"/inspectors/{ins['id']}", headers=authority.headers("sthjj", "auditor"))
+        assert audited.status_code == 200 and audited.json()["interests"] is None
         own = (await c.get(f"/inspectors/{ins['id']}", headers=authority.headers("scjgj", "admin"))).json()
         assert own["interests"] == [codes[0]]
         assert (await c.get("/inspectors")).status_code == 401
