@@ -39,7 +39,9 @@ async def ensure_stream(js: JetStreamContext, name: str, subjects: list[str], re
         except BadRequestError:
             # Another process created it between our look and our add: fine.
             info = await js.stream_info(name)
-    if sorted(info.config.subjects or []) != sorted(subjects):
+    # Subjects or replica count changed (a cluster grew, `--stream-replicas` was raised): bring the
+    # existing stream to the configured shape; JetStream copies the data to the new replicas.
+    if sorted(info.config.subjects or []) != sorted(subjects) or (info.config.num_replicas or 1) != replicas:
         await js.update_stream(config)
 
 

@@ -26,6 +26,9 @@ def up(
     coordination_port: int = typer.Option(8005, envvar="SUP_COORDINATION_PORT", help="Port of the coordination service (the gateway forwards to it)."),
     nats_port: int = typer.Option(4333, envvar="SUP_NATS_PORT", help="Port of the embedded nats-server."),
     nats_url: str | None = typer.Option(None, envvar="SUP_NATS_URL", help="Use this running NATS instead of starting one."),
+    stream_replicas: int = typer.Option(1, "--stream-replicas", min=1, max=5, envvar="SUP_STREAM_REPLICAS",
+                                        help="Replicas of every stream (e.g. 3 on a 3-node cluster given by --nats-url); "
+                                             "existing streams are brought to this count at start-up."),
     public_base_url: str | None = typer.Option(None, envvar="SUP_PUBLIC_BASE_URL", help="Address the public and integrators reach the gateway at, for the links in feeds (e.g. https://supervision.example.gov.cn); default: the gateway's own http://HOST:GATEWAY-PORT."),
     ready_timeout: float = typer.Option(60.0, envvar="SUP_READY_TIMEOUT", help="Seconds to wait for every /readyz."),
     log_level: str = typer.Option("INFO", envvar="SUP_LOG_LEVEL", help="DEBUG, INFO, WARNING or ERROR, for every process."),
@@ -46,6 +49,7 @@ def up(
             nats=nats_port,
         ),
         nats_url=nats_url,
+        stream_replicas=stream_replicas,
         public_base_url=public_base_url,
         ready_timeout=ready_timeout,
         demo=demo,

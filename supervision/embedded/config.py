@@ -46,6 +46,8 @@ class EmbeddedConfig:
     ports: Ports = field(default_factory=Ports)
     # An external NATS (comma-separated URLs); None starts the wheel's nats-server.
     nats_url: str | None = None
+    # Replicas of every stream (a cluster of 3 takes 3; the embedded single server only 1).
+    stream_replicas: int = 1
     ready_timeout: float = 60.0
     # Whether the post-start hook (demo seeding) runs.
     demo: bool = True

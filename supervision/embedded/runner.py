@@ -213,7 +213,8 @@ class EmbeddedRun:
         # Users and passwords made on the first start and kept in the data folder; anonymous
         # connections are refused (shared/bus/credentials.py).
         auth = write_server_auth(self.bus_dir, [a.name for a in self.apps if a.name != "gateway"])
-        argv = [str(nats_server_binary()), "-c", str(server_config(auth, store)), "-js", "-sd", str(store),
+        # JetStream and its store come from the config file (a -sd flag beside it is refused as a duplicate).
+        argv = [str(nats_server_binary()), "-c", str(server_config(auth, store)),
                 "-a", self.config.host, "-p", str(self.config.ports.nats)]
         child = self._spawn("nats", argv, dict(os.environ), None)
         deadline = time.monotonic() + 10.0
