@@ -318,7 +318,10 @@ IDEMPOTENCY_PARAMETER = {
     "description": "Optional, recommended for retries: a unique key (e.g. a UUID) per intended change. "
                    "Repeating a request with the same key returns the first answer (header "
                    "`Idempotent-Replayed: true`) instead of doing it twice; the same key with a different "
-                   "request is refused (422). Keys are kept 24 hours per client.",
+                   "request is refused (422). Keys are kept 24 hours per client. While the first request runs a retry "
+                   "gets 409 (retry shortly); if it committed but its answer was lost (the service stopped), a "
+                   "retry after 60 s gets 200 `{\"outcome\": \"committed\"}` with `Idempotency-Outcome: "
+                   "committed-answer-lost`: the change was made once, read the resource.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 128},
     "example": "0190b7e2-6a6e-7c1a-9d43-4f1b2a3c5d6e",
 }

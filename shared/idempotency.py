@@ -6,11 +6,25 @@ before the route runs, so it commits together with the business change or not at
 concurrent request with the same key then fails on the primary key and is answered 409). The
 answer is stored right after the route, before it is sent, so a retry that arrives later replays
 it. Keys are scoped by the calling client and kept for `RETENTION`.
+
+After a crash. Because the key row commits with the change, a key row without a stored answer
+can only mean one of two things: the first request is still running (its commit and the store
+of its answer are microseconds apart), or it committed its change and died (or answered 5xx, or
+its answer was too large) before the answer was stored. It can never mean "nothing happened":
+a request that died before its commit left no key row, and its retry is already a fresh attempt.
+So releasing such a key after a lease for a fresh attempt would do the change twice, the very
+thing the key exists to prevent. Instead, once `LEASE` has passed (far longer than any request
+runs), the key's outcome is recovered from that fact: the change is committed. The retry gets,
+and every later retry replays, a 200 `{"outcome": "committed", ...}` answer with
+`Idempotent-Replayed: true` and `Idempotency-Outcome: committed-answer-lost`, telling the caller
+that its change was made once and to read the resource for its current state. Within the lease
+the retry is told 409 (retry in a few seconds), as before: never a 409 for the rest of the 24 hours.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -40,6 +54,9 @@ from shared.errors import Conflict, Unprocessable
 
 HEADER = "Idempotency-Key"
 RETENTION = timedelta(hours=24)
+# A key with no answer this long after it was claimed belongs to a request that committed and died.
+LEASE = timedelta(seconds=60)
+RECOVERED_OUTCOME = "committed-answer-lost"
 MAX_STORED_ANSWER = 1 << 20  # bytes; larger answers are not replayed (the retry is told to GET)
 _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")  # visible ASCII, as the draft's sf-string allows
 _HEADER_BYTES = HEADER.lower().encode()
@@ -67,12 +84,17 @@ def define_idempotency_table(metadata: MetaData) -> Table:
 class IdempotentReplay(Exception):
     """Raised before the route runs when the key was already answered: the stored answer is sent."""
 
-    def __init__(self, status_code: int, content_type: str | None, location: str | None, body: bytes) -> None:
+    def __init__(self, status_code: int, content_type: str | None, location: str | None, body: bytes,
+                 outcome: str | None = None) -> None:
         super().__init__(status_code)
         self.status_code, self.content_type, self.location, self.body = status_code, content_type, location, body
+        # A recovered outcome is replayed with its header by every later retry too (see the docstring).
+        self.outcome = outcome or (RECOVERED_OUTCOME if body.startswith(b'{"outcome": "committed"') else None)
 
     def response(self) -> Response:
         headers = {"Idempotent-Replayed": "true"}
+        if self.outcome:
+            headers["Idempotency-Outcome"] = self.outcome
         if self.location:
             headers["Location"] = self.location
         return Response(self.body, status_code=self.status_code, media_type=self.content_type, headers=headers)
@@ -108,8 +130,12 @@ async def claim_key(session: AsyncSession, request: Request, table: Table, calle
             raise Unprocessable.field(f"header.{HEADER}", "idempotency.key.reused",
                                       "this key was already used for a different request; use a new key")
         if row.status_code is None or row.body is None:
-            raise Conflict("the first request with this Idempotency-Key has not answered yet (or its answer was "
-                           "too large to keep): retry shortly, or read the resource")
+            created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+            if datetime.now(UTC) - created < LEASE:
+                raise Conflict("the first request with this Idempotency-Key has not answered yet: retry in a "
+                               f"few seconds (after {int(LEASE.total_seconds())} s its outcome is given)")
+            await session.rollback()
+            raise await _recovered(session, table, caller, key, row)
         await session.rollback()
         raise IdempotentReplay(row.status_code, row.content_type, row.location, row.body)
     try:
@@ -127,6 +153,21 @@ async def claim_key(session: AsyncSession, request: Request, table: Table, calle
         setattr(request.state, COMMITTED, True)
 
     event.listen(session.sync_session, "after_commit", committed, once=True)
+
+
+async def _recovered(session: AsyncSession, table: Table, caller: str, key: str, row: Any) -> IdempotentReplay:
+    """The answer of a key whose change committed but whose answer was lost, stored for later retries."""
+    body = json.dumps({
+        "outcome": "committed",
+        "detail": "the first request with this Idempotency-Key made its change, but its answer was lost "
+                  "(the service stopped, failed after committing, or the answer was too large to keep); "
+                  "the change was made once: read the resource for its current state",
+        "first_attempt_at": row.created_at.isoformat(),
+    }).encode()
+    async with session.begin():
+        await session.execute(update(table).where(table.c.caller == caller, table.c.key == key)
+                              .values(status_code=200, content_type="application/json", body=body))
+    return IdempotentReplay(200, "application/json", None, body, outcome=RECOVERED_OUTCOME)
 
 
 def is_key_race(request: Request, exc: IntegrityError) -> bool:

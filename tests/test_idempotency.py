@@ -134,3 +134,30 @@ async def test_a_post_that_only_computes_holds_no_lock_and_is_not_replayed(datab
         async with c.app.state.db.sessionmaker() as s:
             assert (await s.execute(select(func.count()).select_from(c.app.state.idempotency_table))).scalar_one() == 0
         assert await complaints(c) == 1
+
+
+async def test_a_key_whose_request_died_after_its_commit_gets_its_outcome_not_a_day_of_409(databases, authority):
+    from services.casework.models import bus_tables
+
+    from shared.idempotency import LEASE
+
+    who = Callers(authority)
+    async with service_client("casework", databases, authority) as c:
+        ok(await c.post("/complaints", json=TIP, headers=who.hotline | key(7)), 201)
+        # The state a crash between the commit and the stored answer leaves: the key (committed
+        # with the change) and no answer.
+        t = bus_tables.idempotency
+        async with c.app.state.db.sessionmaker() as s:
+            await s.execute(t.update().values(status_code=None, body=None, content_type=None))
+            await s.commit()
+        assert (await c.post("/complaints", json=TIP, headers=who.hotline | key(7))).status_code == 409  # in flight?
+        async with c.app.state.db.sessionmaker() as s:
+            await s.execute(t.update().values(created_at=datetime.now(UTC) - LEASE - timedelta(seconds=1)))
+            await s.commit()
+        for _ in range(2):  # the outcome, and the same again for a later retry
+            again = await c.post("/complaints", json=TIP, headers=who.hotline | key(7))
+            assert again.status_code == 200, again.text
+            assert again.json()["outcome"] == "committed"
+            assert again.headers["Idempotent-Replayed"] == "true"
+            assert again.headers["Idempotency-Outcome"] == "committed-answer-lost"
+        assert await complaints(c) == 1  # never a second complaint
