@@ -1,8 +1,9 @@
 """The published draw record and its independent verification.
 
 Anyone holding the published record alone (JSON) can recompute the commitment from its
-document, the seed from the revealed secrets and beacon value, the population root, every
-stratum's size and selection, and the inspector assignment. That the commitment itself was in
+document, the seed from the revealed secrets and beacon value, the population root over the
+strata's member tags, every stratum's size and selection, and the inspector assignment; which
+company holds which tag stays internal (``rules.blinding``). That the commitment itself was in
 the signed log before the beacon was published is checked against the log (``supervision
 verify-draw``). Each mismatch starts with the link of the chain it breaks (``LINKS``).
 
