@@ -12,16 +12,20 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 from packaging.version import Version
 
 from gateway.app import create_app
 from gateway.identity.credentials import create_client
+from services.credit.models import bus_tables
 from services.disclosure.app import create_app as create_disclosure_app
 from services.disclosure.settings import DisclosureSettings
+from shared.db import Database
 from shared.migrate import upgrade_to_head
 from supervision.commands.subjects import import_file
+from tests.auth_support import load_sample_catalogue
 from tests.gateway.support import SUBJECT, gateway_settings, serving
 from tests.gateway.test_live import SUBJECT_BODY, credit_app
 
@@ -61,6 +65,14 @@ CALLS = textwrap.dedent('''
 ''')
 
 
+async def _sample_catalogue(database_url: str) -> None:
+    db = Database(database_url, service="credit", outbox_table=bus_tables.outbox, inbox_table=bus_tables.inbox)
+    try:
+        await load_sample_catalogue("credit", SimpleNamespace(state=SimpleNamespace(db=db)))
+    finally:
+        await db.dispose()
+
+
 def _run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PYTHONPATH", None)
@@ -77,6 +89,7 @@ def test_generated_client_installs_in_a_fresh_venv_and_calls_the_gateway(tmp_pat
                "industry_code", "registered_on"]
     (tmp_path / "subjects.csv").write_text(",".join(columns) + "\n" + ",".join(SUBJECT_BODY[c] for c in columns) + "\n")
     assert asyncio.run(import_file(tmp_path / "subjects.csv", credit_db)).loaded == 1
+    asyncio.run(_sample_catalogue(credit_db))  # reads are checked against the catalogue in force
     upgrade_to_head("disclosure", disclosure_db)
     settings = gateway_settings(tmp_path)
     client_id, secret = create_client(settings, "scjgj", ["credit_officer"])
@@ -108,7 +121,7 @@ def test_generated_client_installs_in_a_fresh_venv_and_calls_the_gateway(tmp_pat
         out = json.loads(_run([python, "-c", CALLS, gw.url, token, SUBJECT, json.dumps(SUBJECT_BODY)],
                               cwd=tmp_path / "fresh").stdout)
     assert out["version"] == doc["info"]["version"]
-    assert out["read"]["type"] == "SubjectOut" and out["read"]["body"]["uscc"] == SUBJECT
+    assert out["read"]["type"] == "SubjectOut" and out["read"]["body"]["uscc"] == SUBJECT, out["read"]
     # Problem bodies parse into the Problem model, validation errors with the field they name.
     assert (out["missing"]["status"], out["missing"]["type"], out["missing"]["body"]["status"]) == (404, "Problem", 404)
     assert (out["bad"]["status"], out["bad"]["type"]) == (422, "Problem"), out["bad"]
