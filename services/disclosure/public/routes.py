@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -27,6 +26,7 @@ from services.disclosure.public.schemas import (
 from services.disclosure.publications.repository import SearchFilters
 from services.disclosure.rules.publicity import RecordType
 from shared.app import problem_responses
+from shared.contracts.dates import IsoDate
 from shared.errors import Unprocessable
 from shared.web import Cursor, SessionDep, SnapshotSessionDep
 
@@ -60,8 +60,8 @@ async def search_records(
     industry: Annotated[str | None, Query(max_length=12, description="industry code", examples=["F51"])] = None,
     record_type: Annotated[RecordType | None, Query(description="record type")] = None,
     authority: Authority = None,
-    date_from: Annotated[date | None, Query(description="decided on or after", examples=["2026-01-01"])] = None,
-    date_to: Annotated[date | None, Query(description="decided on or before", examples=["2026-12-31"])] = None,
+    date_from: Annotated[IsoDate | None, Query(description="decided on or after", examples=["2026-01-01"])] = None,
+    date_to: Annotated[IsoDate | None, Query(description="decided on or before", examples=["2026-12-31"])] = None,
     limit: PublicPageSize = 50, cursor: Cursor = None,
 ) -> Response:
     if date_from and date_to and date_from > date_to:
@@ -104,8 +104,9 @@ async def get_subject_history(
 
 @router.get("/public/draws/{plan_id}", response_model=DrawOut, summary="A published inspection draw",
             description="The plan (with its pre-draw seed commitment and population root) and the draw record. "
-                        "`seed_matches_commitment` is SHA-256(seed) == commitment, checked here; the full "
-                        "recomputation of the draw is the inspection service's verify API.",
+                        "`seed_matches_commitment`: the draw ran under the commitment logged with the plan, "
+                        "checked here; `/public/draws/{plan_id}/evidence` is the log's evidence for "
+                        "`supervision verify-draw`; the full recomputation is the inspection service's verify API.",
             responses=problem_responses(404, 422))
 async def get_public_draw(
     request: Request, session: SnapshotSessionDep, clock: ClockDep,

@@ -64,7 +64,7 @@ class DrawOut(BaseModel):
     plan: PublicRecord | None = None
     draw: PublicRecord | None = None
     seed: str | None = Field(None, description="the seed revealed after the draw, hex")
-    seed_matches_commitment: bool | None = Field(None, description="SHA-256(seed) equals the pre-draw commitment")
+    seed_matches_commitment: bool | None = Field(None, description="the draw ran under the commitment logged with the plan, whose document hashes to it")
     population_root_matches_plan: bool | None = None
     selected: list[str] = Field(default_factory=list, examples=[[_USCC]])
 
