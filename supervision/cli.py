@@ -68,6 +68,7 @@ COMMAND_MODULES = [
     "credentials",
     "subjects",
     "credit",
+    "dlq",
     "bus",
     "log_keys",
 ]
