@@ -57,6 +57,9 @@ class CasePatch(Strict):
     complex_case: StrictBool | None = Field(None, description="Set: a legal review is required (APL art. 58); "
                                                         "once set, only `clear_fact` clears it")
     violation_type: ViolationType | None = None
+    matter_code: str | None = Field(None, max_length=32, examples=["scjgj-001"],
+                                    description="the department's own supervision matter the case is on (a lead "
+                                                "from an alert or a transfer names none yet; a decision needs one)")
     party_name: str | None = Field(None, min_length=1, max_length=200)
     uscc: USCC | None = None
     summary: str | None = Field(None, min_length=1, max_length=4000)

@@ -383,6 +383,8 @@ async def patch_case(session: AsyncSession, principal: Principal, case_id: str, 
                            allowed=offered(case), attempted="update_case")
     if "violation_type" in changes:
         known_violation_type(changes["violation_type"], "body.violation_type")
+    if "matter_code" in changes:
+        await require_matter_authority(session, principal, changes["matter_code"], today())
     if "uscc" in changes and (kind := party_kind_for(changes["uscc"], None, "body.uscc")) != case.party_kind:
         changes["party_kind"] = kind  # the newly named code decides what the party is
     if not changes:

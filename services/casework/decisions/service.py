@@ -258,6 +258,10 @@ async def issue(session: AsyncSession, principal: Principal, data: DecisionCreat
         raise Unprocessable.field("body.case_id", "party_name",
                                   "the case's party is not identified yet; set party_name on the case first")
     decided_on = action_date(data.decided_on, "body.decided_on", not_before=case.filed_on)
+    if not case.matter_code:
+        # Seed §2(1): a decision is made on the department's own supervision matter, named on the case.
+        raise Unprocessable.field("body.case_id", "matter_required",
+                                  "the case names no supervision matter; set matter_code on the case first")
     await require_matter_authority(session, principal, case.matter_code, decided_on)
     _shape(data)
     first = await first_offence(session, case.uscc, decided_on)
