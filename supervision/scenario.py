@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 
 from shared import merkle
+from shared.identifiers import uscc_check_character
 from shared.ids import new_id
 from supervision.synthetic import generate_subjects
 
@@ -31,7 +33,20 @@ OFFICER = "scjgj-demo-case-officer"
 REVIEWER = "scjgj-demo-legal-reviewer"
 CREDIT = "scjgj-demo-credit-officer"
 AUDITOR = "scjgj-demo-auditor"
-FINE = "3000.00"
+# Within the benchmark's general band (Food Safety Law art. 125: ¥5,000-50,000); the natural persons'
+# price-marking fines stay below an individual's hearing threshold (¥5,000).
+FINE = "20000.00"
+PRICE_MARKING_FINE = "3000.00"
+# Personal data the scenario hands the platform, which must never appear on the bus or in public:
+# a tip-off's sender, and the operators of two individual businesses (natural persons).
+TIPOFF_SENDER = {"first_name": "晓明", "last_name": "张", "phone": "13912345678", "email": "zhang.xm@example.cn"}
+TIPOFF_SENDER_ID = "310104199001011233"
+OPERATOR_ID, OPERATOR_MOBILE = "310104198203034324", "13812345678"
+OPERATOR_HOME = "上海市徐汇区龙华西路585弄12号302室"
+PERSON_ID, PERSON_MOBILE = "310105197506122817", "13698765432"
+PERSONAL_DATA = ("张晓明", TIPOFF_SENDER["first_name"], TIPOFF_SENDER["phone"], TIPOFF_SENDER["email"],
+                 TIPOFF_SENDER_ID, OPERATOR_ID, OPERATOR_ID[6:14], OPERATOR_MOBILE, "１２３４５６７８", "585弄12号302室",
+                 PERSON_ID, PERSON_ID[6:14], PERSON_MOBILE, PERSON_MOBILE[3:])
 SHA = hashlib.sha256(b"synthetic evidence").hexdigest()
 
 
@@ -87,6 +102,17 @@ class Gateway:
         await self.client.aclose()
 
 
+def individual_business_code(region: str, org: str) -> str:
+    """A valid USCC of an individual business (9 market regulation, 2 individual business)."""
+    first16 = f"92{region}{org[:8]}"
+    for c in "0123456789ABCDEFGHJKLMNPQRTUWXY":
+        try:
+            return first16 + c + uscc_check_character(first16 + c)
+        except Exception:  # noqa: BLE001, S112 - a character stdnum refuses at position 17
+            continue
+    raise ValueError(f"no valid code for {first16}")
+
+
 @dataclass
 class GoldenPath:
     gw: Gateway
@@ -99,6 +125,17 @@ class GoldenPath:
 
     def day(self, days_ago: int) -> str:
         return (self.today - timedelta(days=days_ago)).isoformat()
+
+    # -- the catalogue: who may do what, public, as of today ---------------------------------------
+    async def catalogue_in_force(self) -> dict[str, Any]:
+        """The coordination catalogue in force today: the demo's departments hold the matters it uses."""
+        body = expect(await self.gw.call(None, "GET", "/coordination/catalogue"))
+        matters = {m["code"]: m for m in body["matters"]}
+        for dept, matter in (("scjgj", "scjgj-001"), ("yjj", "yjj-001")):
+            if dept not in matters.get(matter, {}).get("implemented_by", ()):
+                raise HopFailed(f"catalogue {body['version']}: {dept} does not hold {matter}")
+        self.state["catalogue"] = body
+        return body
 
     # -- set-up: subjects in credit, their inspection objects, items and inspectors ---------------
     async def register_subjects(self) -> list[str]:
@@ -162,8 +199,22 @@ class GoldenPath:
             "name": "徐汇区餐饮食品安全联合双随机抽查 (synthetic)", "item_ids": [i["id"] for i in self.state["items"]],
             "partner_departments": ["yjj"], "scope": {"districts": ["310104"]},
             "period_start": self.day(0), "period_end": self.day(-90), "ratio_overrides": {"B": "0.25"}}), 201)
-        expect(await self.gw.call(ADMIN, "POST", f"/inspection/plans/{plan['id']}/commit"))
-        draw = expect(await self.gw.call(ADMIN, "POST", f"/inspection/plans/{plan['id']}/draw"))
+        # Each department's own secret, committed to before and revealed after the commit; a beacon
+        # published after the commit (here a synthetic one, five seconds later: time for the signed log
+        # to record the commitment before it, which verify-draw checks).
+        secrets = {ADMIN: os.urandom(32), PARTNER_ADMIN: os.urandom(32)}
+        expect(await self.gw.call(PARTNER_ADMIN, "POST", f"/inspection/plans/{plan['id']}/secret-commitment",
+                                  json={"secret_commitment": hashlib.sha256(secrets[PARTNER_ADMIN]).hexdigest()}))
+        due = datetime.now(UTC) + timedelta(seconds=5)
+        expect(await self.gw.call(ADMIN, "POST", f"/inspection/plans/{plan['id']}/commit", json={
+            "secret_commitment": hashlib.sha256(secrets[ADMIN]).hexdigest(),
+            "beacon": {"source": "synthetic demo beacon", "published_at": due.isoformat()}}))
+        for who, secret in secrets.items():
+            expect(await self.gw.call(who, "POST", f"/inspection/plans/{plan['id']}/reveal",
+                                      json={"secret": secret.hex()}))
+        await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.05)
+        draw = expect(await self.gw.call(ADMIN, "POST", f"/inspection/plans/{plan['id']}/draw",
+                                         json={"beacon_value": new_id()}))
         self.state["plan"], self.state["draw"] = plan, draw
         return draw
 
@@ -175,7 +226,16 @@ class GoldenPath:
         local = verify_draw(published)  # what `supervision verify-draw` does: published data only
         remote = expect(await self.gw.call(None, "GET", f"/inspection/public/draws/{plan_id}/verification"))
         self.state["published_draw"] = published
-        return {"local_ok": local.ok, "mismatches": list(local.mismatches), "remote": remote}
+        # The whole chain, as `supervision verify-draw` runs it: against the signed log, once the draw is logged.
+        from supervision.draw_chain import verify_chain
+
+        async def logged() -> dict | None:
+            r = await self.gw.call(None, "GET", f"/disclosure/public/draws/{plan_id}/evidence")
+            return r.json() if r.status_code == 200 and r.json().get("draw") else None
+
+        links = verify_chain(published, await self.gw.until(logged, "the draw in the signed log"))
+        return {"local_ok": local.ok, "mismatches": list(local.mismatches), "remote": remote,
+                "chain": {link.name: link.ok for link in links}}
 
     async def assigned_task(self) -> dict:
         plan_id = self.state["plan"]["id"]
@@ -212,15 +272,17 @@ class GoldenPath:
         self.state["case"] = case
         return case
 
-    async def investigate(self, cid: str | None = None) -> dict:
+    async def investigate(self, cid: str | None = None, violation_type: str = "food_labelling",
+                          fine: str = FINE) -> dict:
         cid = cid or self.state["case"]["id"]
+        self.state.setdefault("fines", {})[cid] = fine
         team = [{"officer_id": "officer-zhang"}, {"officer_id": "officer-li"}]
         steps = [("review_lead", {}), ("file", {"investigators": team}), ("start_investigation", {}),
                  ("evidence", {"evidence_type": "audio_visual", "title": "冷库照片", "sha256": SHA,
                                "collected_on": self.day(0), "collected_by": ["officer-zhang", "officer-li"]}),
-                 ("notify_rights", {"penalty_kinds": ["fine"], "fine_amount": FINE})]
+                 ("notify_rights", {"penalty_kinds": ["fine"], "fine_amount": fine})]
         # Several departments' findings and disputed facts: a complex case, so legal review is required.
-        expect(await self.gw.call(OFFICER, "PATCH", f"/casework/cases/{cid}", json={"complex_case": True, "violation_type": "food_labelling"}))
+        expect(await self.gw.call(OFFICER, "PATCH", f"/casework/cases/{cid}", json={"complex_case": True, "violation_type": violation_type}))
         last = None
         for action, body in steps:
             last = expect(await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/{action}", json=body), 200, 201)
@@ -239,12 +301,14 @@ class GoldenPath:
         self.state["review"] = passed
         return passed
 
-    def _decision(self, case_id: str) -> dict:
-        return {"case_id": case_id, "decision_kind": "penalty", "penalty_kinds": ["fine"], "fine_amount": FINE,
-                "legal_basis": "Food Safety Law art. 124(1)", "severity": "minor",
-                "summary": "经营超过保质期的食品 (synthetic)"}
+    def _decision(self, case_id: str, summary: str = "经营超过保质期的食品 (synthetic)",
+                  legal_basis: str = "Food Safety Law art. 124(1)") -> dict:
+        fine = self.state.get("fines", {}).get(case_id, FINE)
+        return {"case_id": case_id, "decision_kind": "penalty", "penalty_kinds": ["fine"], "fine_amount": fine,
+                "legal_basis": legal_basis, "severity": "minor", "summary": summary}
 
-    async def decide(self, cid: str | None = None, *, key: str = "decision") -> dict:
+    async def decide(self, cid: str | None = None, *, key: str = "decision", summary: str | None = None,
+                     legal_basis: str | None = None) -> dict:
         cid = cid or self.state["case"]["id"]
         r = await self.gw.call(OFFICER, "POST", f"/casework/cases/{cid}/propose_decision", json={})
         if r.status_code not in (200, 409):
@@ -252,15 +316,16 @@ class GoldenPath:
         # Issued with an Idempotency-Key and sent again, as a department system retries after a
         # timeout: the retry gets the first decision back, and no second one is issued.
         once = {"Idempotency-Key": new_id()}
-        decision = expect(await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid),
+        body = self._decision(cid, **{k: v for k, v in (("summary", summary), ("legal_basis", legal_basis)) if v})
+        decision = expect(await self.gw.call(OFFICER, "POST", "/casework/decisions", json=body,
                                              headers=dict(once)), 201)
-        retry = await self.gw.call(OFFICER, "POST", "/casework/decisions", json=self._decision(cid), headers=dict(once))
+        retry = await self.gw.call(OFFICER, "POST", "/casework/decisions", json=body, headers=dict(once))
         self.state[f"{key}_retry"] = {"status": retry.status_code, "id": expect(retry, 201)["id"],
                                       "replayed": retry.headers.get("Idempotent-Replayed")}
         self.state[key] = decision
         did = decision["id"]
         expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/serve", json={}))
-        expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/pay", json={"amount": FINE}))
+        expect(await self.gw.call(OFFICER, "POST", f"/casework/decisions/{did}/pay", json={"amount": body["fine_amount"]}))
         return decision
 
     async def credit_record_and_grade(self) -> dict:
@@ -335,9 +400,9 @@ class GoldenPath:
         """A real-name tip-off from the 12315 line: accepted, investigated, reviewed, decided (stays public)."""
         uscc = self.usccs[-1]
         created = expect(await self.gw.call(None, "POST", "/casework/complaints", json={
-            "service_code": "food-safety", "description": "店内出售过期牛奶 (synthetic tip-off)",
-            "address_string": "上海市徐汇区示例路1号", "request_kind": "tip_off", "business_uscc": uscc,
-            "first_name": "匿", "last_name": "名", "phone": "13900000000"}), 201)[0]
+            "service_code": "food-safety", "address_string": "上海市徐汇区示例路1号", "request_kind": "tip_off",
+            "description": f"店内出售过期牛奶。举报人张晓明，身份证{TIPOFF_SENDER_ID}，电话{TIPOFF_SENDER['phone']} "
+                           "(synthetic tip-off)", "business_uscc": uscc, **TIPOFF_SENDER}), 201)[0]
         complaint = expect(await self.gw.call(OFFICER, "POST",
                                               f"/casework/complaints/{created['service_request_id']}/accept",
                                               json={"reason": "属本局管辖 (synthetic)"}))
@@ -350,8 +415,39 @@ class GoldenPath:
         self.state["tipoff_uscc"] = uscc
         return decision
 
+    async def natural_persons_penalised(self) -> list[dict]:
+        """Penalties on two individual businesses (USCC 92...), one named as its operator, a person:
+        the facts name the operator's home address, ID number and mobile, as real case files do."""
+        rep = generate_subjects(2, seed=self.seed + 92)
+        codes = [individual_business_code(f"31010{5 + i}", f"GT{self.seed % 10000:04d}{i:02d}") for i in range(2)]
+        names = ["徐汇区张记小吃店 (synthetic)", "李四"]
+        expect(await self.gw.call(CREDIT, "POST", "/credit/subjects/imports", json={"rows": [
+            {"uscc": code, "name": name, "subject_type": "individual_business", "legal_rep_name": r.legal_representative,
+             "legal_rep_id": r.legal_representative_id, "registered_address": OPERATOR_HOME, "district": "310105",
+             "industry_code": "H6210", "registered_on": r.registered_on.isoformat()}
+            for code, name, r in zip(codes, names, rep, strict=True)]}), 200, 201)
+        full_width = OPERATOR_MOBILE.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        facts = [(f"经营者住址：{OPERATOR_HOME}，身份证{OPERATOR_ID[:6]} {OPERATOR_ID[6:14]} {OPERATOR_ID[14:]}，"
+                  f"手机{full_width}，商品未明码标价 (synthetic)"),
+                 (f"当事人李四，公民身份号码{PERSON_ID[:6]}-{PERSON_ID[6:14]}-{PERSON_ID[14:]}，"
+                  f"联系电话+86 {PERSON_MOBILE}，商品未明码标价 (synthetic)")]
+        decisions = []
+        for code, name, text in zip(codes, names, facts, strict=True):
+            # A price-marking fine (up to ¥5,000): below a natural person's hearing threshold.
+            case = expect(await self.gw.call(OFFICER, "POST", "/casework/cases", json={
+                "matter_code": "scjgj-001", "uscc": code, "party_name": name, "violation_type": "price_marking",
+                "summary": text}), 201)
+            await self.investigate(case["id"], violation_type="price_marking", fine=PRICE_MARKING_FINE)
+            await self.legal_review(case["id"])
+            decisions.append(await self.decide(case["id"], key=f"decision_{code}", summary=text,
+                                               legal_basis="Price Law art. 42"))
+        self.state["natural_person_codes"] = codes
+        self.state["operator_ids"] = [r.legal_representative_id for r in rep]
+        return decisions
+
     async def play(self) -> dict[str, Any]:
         """Every hop in order (the demo)."""
+        await self.catalogue_in_force()
         await self.register_subjects()
         await self.objects_arrive()
         await self.prepare_inspection()
@@ -368,4 +464,5 @@ class GoldenPath:
         await self.repair()
         await self.withdrawn()
         await self.tipoff_case()
+        await self.natural_persons_penalised()
         return await self.log_consistent()
