@@ -99,3 +99,15 @@ async def test_a_version_that_does_not_hold_together_is_a_422_naming_the_entry(d
         r = await c.post("/catalogue/versions", json=bad, headers=keeper)
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.entrustments[0].matters"
         assert [v["version"] for v in (await c.get("/catalogue/versions")).json()["items"]] == ["sample-2026.1"]
+
+
+async def test_the_catalogue_page_shows_the_version_in_force_and_says_it_is_sample(databases, authority):
+    async with service_client("coordination", databases, authority, load_sample_catalogue=False) as c:
+        await with_sample(c)
+        r = await c.get("/catalogue/page")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        page = r.text
+        assert "sample-2026.1" in page and "Sample data, not the official lists" in page
+        assert "xhscjgj-wt-2026-01" in page and "310104" in page and "ap-food-vendor" in page
+        before = await c.get("/catalogue/page", params={"on": "2019-12-31"})
+        assert before.status_code == 404 and before.headers["content-type"] == "application/problem+json"

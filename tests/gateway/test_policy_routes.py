@@ -35,7 +35,7 @@ CALLERS: dict[str, Principal] = {
 # (method, gateway path template regex, who may call it); the first match wins.
 INTENT: list[tuple[str, str, frozenset[str]]] = [
     # coordination: the catalogue is public; only the keeper (szfbgt, not among these callers) publishes
-    ("GET", r"/coordination/catalogue(/versions(/\{version\})?|/bulk/.*)?", EVERYONE),
+    ("GET", r"/coordination/catalogue(/page|/versions(/\{version\})?|/bulk/.*)?", EVERYONE),
     ("POST", r"/coordination/catalogue/versions", frozenset()),
     # disclosure: public, read-only
     ("GET", r"/disclosure/public/.*", EVERYONE),

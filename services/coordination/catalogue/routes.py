@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from html import escape
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from services.coordination.catalogue import service as catalogue
 from services.coordination.catalogue.schemas import (
@@ -87,3 +88,50 @@ async def publish_catalogue_version(body: CatalogueVersionCreate, session: Sessi
     out = summary(row)
     await session.commit()
     return out
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<h2>{escape(title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def name(n: dict[str, str]) -> str:
+    return f"{n.get('zh', '')} {n.get('en', '')}".strip()
+
+
+def _page(doc: dict[str, Any], day: date) -> str:
+    sections = [
+        _table("Departments and enforcement teams", ("code", "name", "kind", "level", "district", "functions"),
+               [[d["code"], name(d["name"]), d.get("kind", "department"), d.get("level", "municipal"),
+                 d.get("district") or "city", ", ".join(d.get("functions") or [])] for d in doc["departments"]]),
+        _table("Supervision matters", ("code", "main item", "sub-item", "competent department", "implemented by",
+                                       "level", "legal basis", "supervisee", "approach"),
+               [[m["code"], m["main_item"], m.get("sub_item", ""), m["department"],
+                 ", ".join(m.get("implemented_by") or [m["department"]]), ", ".join(m.get("level") or []),
+                 m["legal_basis"], m["supervisee_type"], m["approach"]] for m in doc["matters"]]),
+        _table("Approval items and who supervises them", ("code", "name", "examined by", "status", "supervised by",
+                                                          "matter"),
+               [[a["code"], name(a["name"]), a["examining_department"], a["status"], a["supervising_department"],
+                 a.get("matter_code") or ""] for a in doc.get("approval_items") or []]),
+        _table("Entrustments (the entrusted body acts in the entrustor's name)",
+               ("code", "entrustor", "entrustee", "matters", "powers", "letter", "term"),
+               [[e["code"], e["entrustor"], e["entrustee"], ", ".join(e["matters"]), ", ".join(e["powers"]),
+                 f"{e['letter_ref']} {e['url']}", f"{e['valid_from']} to {e['valid_to']}"]
+                for e in doc.get("entrustments") or []]),
+    ]
+    sample = "<p><strong>Sample data, not the official lists.</strong></p>" if doc.get("sample") else ""
+    return (f"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Supervision catalogue "
+            f"{escape(doc['version'])}</title></head><body><h1>Supervision catalogue in force on {day}</h1>"
+            f"<p>Version {escape(doc['version'])}, in force from {escape(str(doc['effective_from']))}. "
+            f"Every version: <a href=\"versions\">versions</a>; bulk: <a href=\"bulk/matters.csv?on={day}\">"
+            f"matters.csv</a>.</p>{sample}{''.join(sections)}</body></html>")
+
+
+@router.get("/catalogue/page", summary="The catalogue in force on a date, as a web page",
+            description="The same content as `GET /catalogue` for people: departments, matters, approval items "
+                        "with the supervising department, entrustments. Public.",
+            response_class=HTMLResponse, responses=problem_responses(404, 422))
+async def catalogue_page(session: SnapshotSessionDep, on: OnDate = None) -> HTMLResponse:
+    day = on or shanghai_today()
+    return HTMLResponse(_page(catalogue.as_output(await catalogue.in_force(session, day)), day))
