@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from shared.bus.credentials import CONSUMES, write_server_auth
+
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
@@ -20,9 +22,10 @@ APPS = {
     "inspection": ("services.inspection.app", "services.inspection.settings", "InspectionSettings"),
     "casework": ("services.casework.app", "services.casework.settings", "CaseworkSettings"),
     "disclosure": ("services.disclosure.app", "services.disclosure.settings", "DisclosureSettings"),
+    "coordination": ("services.coordination.app", "services.coordination.settings", "CoordinationSettings"),
     "gateway": ("gateway.app", "gateway.settings", "GatewaySettings"),
 }
-BUS_SERVICES = ("credit", "inspection", "casework", "disclosure")
+BUS_SERVICES = ("credit", "inspection", "casework", "disclosure", "coordination")
 
 
 def settings_class(app: str) -> type:
@@ -108,7 +111,7 @@ def test_streams_are_replicated_three_times_across_the_cluster():
 
 
 @pytest.mark.parametrize("node", NATS_NODES)
-def test_nats_nodes_fsync_always_and_route_to_the_whole_cluster(node):
+def test_nats_nodes_fsync_always_and_route_to_the_whole_cluster(node, tmp_path):
     conf_path = ROOT / "infra" / "nats" / f"{node}.conf"
     conf = conf_path.read_text(encoding="utf-8")
     assert re.search(r"^\s*sync_interval:\s*always\s*$", conf, re.MULTILINE)
@@ -117,9 +120,14 @@ def test_nats_nodes_fsync_always_and_route_to_the_whole_cluster(node):
     assert tuple(routes) == NATS_NODES
     mounts = SERVICES[node]["volumes"]
     assert f"./infra/nats/{node}.conf:/etc/nats/nats.conf:ro" in mounts
-    # The real server accepts the file (-t: check the configuration and exit).
+    # The real server accepts the file (-t: check the configuration and exit), with the
+    # authorization the bus-credentials job writes beside it.
+    assert "bus-credentials:/etc/nats/auth:ro" in mounts and 'include "auth/nats-auth.conf"' in conf
+    write_server_auth(tmp_path / "auth", CONSUMES)
+    (tmp_path / "nats.conf").write_text(conf, encoding="utf-8")
     binary = Path(sys.executable).parent / "nats-server"
-    checked = subprocess.run([str(binary), "-c", str(conf_path), "-t"], capture_output=True, text=True, check=False)
+    checked = subprocess.run([str(binary), "-c", str(tmp_path / "nats.conf"), "-t"], capture_output=True, text=True,
+                             check=False)
     assert checked.returncode == 0, checked.stderr
 
 
@@ -134,3 +142,13 @@ def test_the_image_contains_every_package():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     for package in ("shared", "services", "gateway", "supervision", "bench"):
         assert re.search(rf"^COPY {package} ", dockerfile, re.MULTILINE), package
+
+
+def test_every_service_reaches_the_bus_with_its_own_user():
+    assert set(CONSUMES) == set(BUS_SERVICES)
+    for name in BUS_SERVICES:
+        svc, prefix = SERVICES[name], name.upper()
+        assert svc["environment"][f"{prefix}_NATS_USER"] == name
+        assert svc["environment"][f"{prefix}_NATS_PASSWORD_FILE"] == f"/var/lib/supervision/bus/{name}.password"
+        assert "bus-credentials:/var/lib/supervision/bus:ro" in svc["volumes"]
+    assert "write_server_auth" in " ".join(SERVICES["bus-credentials"]["command"])
