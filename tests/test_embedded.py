@@ -194,5 +194,5 @@ def test_public_links_follow_the_gateway_address_unless_one_is_given(tmp_path):
                         echo=lambda _m: None)
     assert given.child_env()["DISCLOSURE_PUBLIC_BASE_URL"] == "https://sup.example.test"
     help_text = subprocess.run([*supervision_cli(), "up", "--help"], check=True, capture_output=True, text=True,
-                               env=cli_env(tmp_path), timeout=60).stdout
+                               env={**cli_env(tmp_path), "COLUMNS": "400"}, timeout=60).stdout
     assert "--public-base-url" in help_text and "SUP_PUBLIC_BASE_URL" in help_text
