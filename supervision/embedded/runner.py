@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
@@ -33,6 +33,7 @@ from supervision.embedded.processes import (
     signal_group,
     tcp_open,
 )
+from supervision.embedded.supervisor import Supervisor
 
 PostStart = Callable[[dict[str, str]], None]
 Migrate = Callable[[str, str], None]
@@ -87,6 +88,8 @@ class Child:
     process: subprocess.Popen
     log_path: Path
     url: str | None = None  # base URL for HTTP children
+    argv: list[str] = field(default_factory=list)  # how to start it again
+    env: dict[str, str] = field(default_factory=dict)
 
 
 class EmbeddedRun:
@@ -197,11 +200,16 @@ class EmbeddedRun:
                 preexec_fn=child_setup if use_setup else None,  # noqa: PLW1509
                 start_new_session=not use_setup,
             )
-        child = Child(name, process, log_path, url)
+        child = Child(name, process, log_path, url, argv, env)
         self.children.append(child)
         shown = url or self.nats_url
         self.echo(f"[{name:<10}] pid {process.pid:<7} {shown}  log {log_path}")
         return child
+
+    def respawn(self, child: Child) -> Child:
+        """Start `child` again the way it was started, in its place."""
+        self.children.remove(child)
+        return self._spawn(child.name, child.argv, child.env, child.url)
 
     def start_nats(self) -> None:
         if self.config.nats_url is not None:
@@ -377,14 +385,10 @@ def run_embedded(
                     return 1
             if check:
                 return 0
-            echo("running; Ctrl-C stops everything")
+            echo("running; a child that exits or hangs is restarted; Ctrl-C stops everything")
+            supervisor = Supervisor(runner, echo)
             while not stopping.is_set():
-                dead = runner.dead_children()
-                if dead:
-                    c = dead[0]
-                    echo(f"{c.name} exited with code {c.process.returncode}; stopping all. "
-                         f"Last lines of {c.log_path}:\n{log_tail(c.log_path)}")
-                    return 1
+                supervisor.tick()
                 stopping.wait(0.5)
             return 0
         except EmbeddedError as exc:
