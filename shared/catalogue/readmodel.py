@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, MetaData, String, Table, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal

@@ -8,7 +8,15 @@ from sqlalchemy import update
 
 from services.casework.models import Case
 from tests.auth_support import service_client
-from tests.casework.support import USCC_C, Callers, lead, penalty, problem, ready_to_decide, rules
+from tests.casework.support import (
+    USCC_C,
+    Callers,
+    lead,
+    penalty,
+    problem,
+    ready_to_decide,
+    rules,
+)
 
 pytestmark = pytest.mark.anyio
 

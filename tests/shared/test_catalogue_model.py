@@ -9,7 +9,11 @@ import pytest
 
 from shared.auth import Principal
 from shared.catalogue.model import CatalogueError, parse_version
-from shared.catalogue.readmodel import require_authority, require_function, sample_document
+from shared.catalogue.readmodel import (
+    require_authority,
+    require_function,
+    sample_document,
+)
 from shared.errors import Forbidden
 
 SAMPLE = sample_document()

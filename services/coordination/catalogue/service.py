@@ -16,7 +16,8 @@ from services.coordination.models import CatalogueVersion
 from services.coordination.rules.approvals import supervisor_problem
 from shared.auth import Principal
 from shared.bus.outbox import add_event
-from shared.catalogue.model import CatalogueError, CatalogueVersion as Parsed, parse_version
+from shared.catalogue.model import CatalogueError, parse_version
+from shared.catalogue.model import CatalogueVersion as Parsed
 from shared.catalogue.readmodel import require_function, sample_document
 from shared.clock import shanghai_today
 from shared.contracts.coordination import CatalogueVersionPublished

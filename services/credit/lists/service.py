@@ -13,7 +13,11 @@ from services.credit.models import ListEntry, catalogue
 from services.credit.records.repository import RecordRepository
 from services.credit.records.service import write_record
 from services.credit.rules import facts as F
-from services.credit.rules.authority import LIST_ENTRY_AUTHORITY, SWEEP_ONLY_GROUNDS, backdated_without_act
+from services.credit.rules.authority import (
+    LIST_ENTRY_AUTHORITY,
+    SWEEP_ONLY_GROUNDS,
+    backdated_without_act,
+)
 from services.credit.rules.lists import (
     ABNORMAL_ENTRY_GROUNDS,
     ABNORMAL_ESCALATION_YEARS,

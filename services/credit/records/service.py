@@ -12,10 +12,10 @@ from services.credit.models import CreditRecord
 from services.credit.records.repository import RecordRepository
 from services.credit.records.schemas import RecordCreate
 from services.credit.rules import facts as F
+from services.credit.rules.authority import RECORD_FILING, FilingRule
 from services.credit.rules.objections import NEGATIVE_INFO_YEARS
 from services.credit.rules.publicity import NATIONAL, publicity_window
 from services.credit.subjects.repository import SubjectRepository
-from services.credit.rules.authority import RECORD_FILING, FilingRule
 from services.credit.subjects.service import (
     authority_for,
     require_role,

@@ -14,7 +14,13 @@ from shared.catalogue.readmodel import sample_document
 from shared.clock import shanghai_today
 from shared.contracts.coordination import CatalogueVersionPublished
 from tests.auth_support import service_client
-from tests.credit.helpers import days_ago, outbox_events, penalty, register, subject_body
+from tests.credit.helpers import (
+    days_ago,
+    outbox_events,
+    penalty,
+    register,
+    subject_body,
+)
 
 pytestmark = pytest.mark.anyio
 
