@@ -9,7 +9,12 @@ from pathlib import Path
 import typer
 
 from shared.bus.credentials import OPERATOR, password_file
-from shared.bus.dead_letters import DeadLetter, list_dead_letters, redrive, show_dead_letter
+from shared.bus.dead_letters import (
+    DeadLetter,
+    list_dead_letters,
+    redrive,
+    show_dead_letter,
+)
 
 dlq = typer.Typer(help="Dead letters: messages a consumer refused, with reason and tries; re-drive them.",
                   no_args_is_help=True)
