@@ -161,3 +161,17 @@ async def test_a_judicial_transfer_ends_the_path_until_the_organs_return_is_reco
         line = history[-1]
         assert line["action"] == "return_from_judicial"
         assert line["details"]["document_ref"] == "沪公不立〔2026〕12号"
+
+
+async def test_a_hearing_not_yet_held_is_not_offered_for_conclusion(databases, authority):
+    who = Callers(authority)
+    async with service_client("casework", databases, authority) as c:
+        case = await investigating(c, who)
+        cid = case["id"]
+        notified = await step(c, who, cid, "notify_rights", {"penalty_kinds": ["fine"], "fine_amount": "200000.00",
+                                                             "on": days_ago(2)})
+        assert notified["hearing_right"] is True and "request_hearing" in notified["allowed_actions"]
+        heard = await step(c, who, cid, "request_hearing", {"on": days_ago(1)})
+        assert heard["state"] == "hearing" and "conclude_hearing" not in heard["allowed_actions"]
+        body = problem(await c.post(f"/cases/{cid}/conclude_hearing", json={}, headers=who.officer), 409)
+        assert "conclude_hearing" not in body.get("allowed", [])

@@ -149,7 +149,8 @@ def case_facts(case: Case, fine: Decimal | None = None) -> CaseFacts:
     return CaseFacts(suspected_crime=case.suspected_crime, legal_review_required=required,
                      legal_review_passed=case.review_status == "passed",
                      legal_review_rejected=new_review_needed(case.review_status),
-                     hearing_right=case.hearing_right)
+                     hearing_right=case.hearing_right,
+                     hearing_held_by_now=case.hearing_on is not None and case.hearing_on <= today())
 
 
 def offered(case: Case) -> list[str]:

@@ -156,6 +156,7 @@ class CaseFacts:
     legal_review_passed: bool = False
     legal_review_rejected: bool = False  # the latest review was rejected: only a new one may pass
     hearing_right: bool = True  # the prior notice's penalty carries a hearing right (APL art. 63)
+    hearing_held_by_now: bool = True  # the hearing was scheduled for today or earlier (APL art. 64)
 
 
 # Administrative Penalty Law (2021) art. 27 and art. 57(1)(4): a suspected crime must go to
@@ -184,6 +185,9 @@ def _guard(state: CaseState, action: CaseAction, facts: CaseFacts) -> str | None
     # Administrative Penalty Law (2021) art. 63: a hearing only where the penalty carries the right
     if action == A.REQUEST_HEARING and not facts.hearing_right:
         return "the intended penalty carries no hearing right (APL art. 63)"
+    # Administrative Penalty Law (2021) art. 64: a hearing is concluded only once it was held
+    if action == A.CONCLUDE_HEARING and not facts.hearing_held_by_now:
+        return "the hearing is not scheduled, or set for a later day (APL art. 64)"
     return None
 
 

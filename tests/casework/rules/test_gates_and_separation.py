@@ -43,3 +43,5 @@ def test_offered_actions_leave_out_what_the_guards_refuse():
     assert A.DECIDE not in offered_actions(pending, CaseFacts(legal_review_rejected=True, legal_review_passed=True))
     assert A.DECIDE not in offered_actions(pending, CaseFacts(legal_review_required=True))
     assert A.REQUEST_HEARING not in offered_actions(CaseState.PRIOR_NOTICE, CaseFacts(hearing_right=False))
+    assert A.CONCLUDE_HEARING not in offered_actions(CaseState.HEARING, CaseFacts(hearing_held_by_now=False))
+    assert A.CONCLUDE_HEARING in offered_actions(CaseState.HEARING, CaseFacts())
