@@ -327,6 +327,10 @@ IDEMPOTENCY_PARAMETER = {
 }
 
 
+MALFORMED_BODY = {"description": "Malformed request: the body is not the JSON the operation takes",
+                  "content": {PROBLEM_JSON: {}, "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
 def _document_idempotency_key(app: FastAPI) -> None:
     build = app.openapi
 
@@ -335,6 +339,9 @@ def _document_idempotency_key(app: FastAPI) -> None:
             for ops in build().get("paths", {}).values():
                 if "post" in ops:
                     ops["post"].setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+                for op in ops.values():
+                    if isinstance(op, dict) and "requestBody" in op:  # a body that is not JSON at all
+                        op.setdefault("responses", {}).setdefault("400", MALFORMED_BODY)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
