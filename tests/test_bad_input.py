@@ -1,5 +1,8 @@
 """Bad input to any route of any service is a problem+json 4xx, never a 500.
 
+The Open311 GeoReport v2 routes answer in the standard's own error format instead (a list of
+{code, description}), which is what an Open311 client parses.
+
 Walks every operation in each service's OpenAPI and sends it malformed path values,
 malformed JSON, wrong types and oversized strings, as a public caller and as a department.
 """
@@ -52,9 +55,20 @@ async def test_every_route_answers_bad_input_with_problem_json(service, database
         assert checked > 0
 
 
+OPEN311 = "/open311/v2/"
+
+
 def _assert_not_server_error(r, method: str, url: str) -> None:
     assert r.status_code < 500, f"{method.upper()} {url} -> {r.status_code}: {r.text[:300]}"
-    if r.status_code >= 400:
+    if r.status_code >= 400 and OPEN311 in url and not r.headers["content-type"].startswith("application/problem"):
+        # Refusals before the route (a NUL in the path, no token) stay the platform's problem+json.
+        if r.headers["content-type"].startswith("application/json"):
+            errors = r.json()
+            assert isinstance(errors, list) and errors and {"code", "description"} <= set(errors[0]), (
+                f"{method.upper()} {url} -> {r.status_code}: {r.text[:300]}")
+        else:  # the XML flavour of the same errors
+            assert r.headers["content-type"].startswith(("application/xml", "text/xml")) and b"<errors>" in r.content
+    elif r.status_code >= 400:
         assert r.headers["content-type"].startswith("application/problem+json"), (
             f"{method.upper()} {url} -> {r.status_code} with {r.headers['content-type']}")
         body = r.json()
