@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from shared import merkle
-from shared.identifiers import uscc_check_character
+from shared.identifiers import PARTY_ORGANISATION, party_kind_of, uscc_check_character
 from shared.ids import new_id
 from supervision.synthetic import generate_subjects
 
@@ -272,9 +272,18 @@ class GoldenPath:
         self.state["case"] = case
         return case
 
-    async def investigate(self, cid: str | None = None, violation_type: str = "food_labelling",
-                          fine: str = FINE) -> dict:
+    async def investigate(self, cid: str | None = None, violation_type: str | None = None,
+                          fine: str | None = None) -> dict:
         cid = cid or self.state["case"]["id"]
+        if violation_type is None:
+            # The draw picks the inspected company. An individual business's operator is a natural
+            # person, for whom any food-labelling fine (¥5,000 at least) carries the hearing right and
+            # its 5-working-day wait: the demo then takes a price-marking case below that threshold.
+            natural = party_kind_of(self.state["case"]["uscc"]) != PARTY_ORGANISATION
+            violation_type, fine = ("price_marking", PRICE_MARKING_FINE) if natural else ("food_labelling", FINE)
+            if natural:
+                self.state.setdefault("legal_bases", {})[cid] = ("Price Law art. 42", "未按规定明码标价 (synthetic)")
+        fine = fine or FINE
         self.state.setdefault("fines", {})[cid] = fine
         team = [{"officer_id": "officer-zhang"}, {"officer_id": "officer-li"}]
         steps = [("review_lead", {}), ("file", {"investigators": team}), ("start_investigation", {}),
@@ -304,6 +313,7 @@ class GoldenPath:
     def _decision(self, case_id: str, summary: str = "经营超过保质期的食品 (synthetic)",
                   legal_basis: str = "Food Safety Law art. 124(1)") -> dict:
         fine = self.state.get("fines", {}).get(case_id, FINE)
+        legal_basis, summary = self.state.get("legal_bases", {}).get(case_id, (legal_basis, summary))
         return {"case_id": case_id, "decision_kind": "penalty", "penalty_kinds": ["fine"], "fine_amount": fine,
                 "legal_basis": legal_basis, "severity": "minor", "summary": summary}
 
@@ -398,7 +408,8 @@ class GoldenPath:
 
     async def tipoff_case(self) -> dict:
         """A real-name tip-off from the 12315 line: accepted, investigated, reviewed, decided (stays public)."""
-        uscc = self.usccs[-1]
+        # An organisation (see assigned_task: no hearing window to wait out in the demo).
+        uscc = next(u for u in reversed(self.usccs) if party_kind_of(u) == PARTY_ORGANISATION)
         created = expect(await self.gw.call(None, "POST", "/casework/complaints", json={
             "service_code": "food-safety", "address_string": "上海市徐汇区示例路1号", "request_kind": "tip_off",
             "description": f"店内出售过期牛奶。举报人张晓明，身份证{TIPOFF_SENDER_ID}，电话{TIPOFF_SENDER['phone']} "
