@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -17,7 +17,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.models import (
     Case,
@@ -26,6 +25,7 @@ from services.casework.models import (
     CaseSuspension,
     Evidence,
 )
+from shared.repository import Repository
 
 _INSERT_HISTORY = insert(CaseHistory.__table__)
 # Hot-path statements built once (ids are parameters), so SQLAlchemy neither rebuilds them nor
@@ -43,18 +43,8 @@ _CLOCK_INPUTS = union_all(
     .where(_e.case_id == bindparam("case_id")),
 ).order_by("kind", "day")
 
-Row = TypeVar("Row")
 
-
-class CaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, row: Row) -> Row:
-        self.session.add(row)
-        await self.session.flush()
-        return row
-
+class CaseRepository(Repository):
     # ------------------------------------------------------------------ cases
 
     async def get(self, case_id: str, *, for_update: bool = False) -> Case | None:

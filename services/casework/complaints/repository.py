@@ -4,30 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import TypeVar
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.models import Case, Complaint, ComplaintSender
+from shared.repository import Repository
 
-Row = TypeVar("Row", Complaint, ComplaintSender)
 
-
-class ComplaintRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, row: Row) -> Row:
-        self.session.add(row)
-        await self.session.flush()
-        return row
-
+class ComplaintRepository(Repository):
     async def get(self, complaint_id: str, *, for_update: bool = False) -> Complaint | None:
-        stmt = select(Complaint).where(Complaint.id == complaint_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.by_id(Complaint, complaint_id, for_update=for_update)
 
     async def sender(self, complaint_id: str) -> ComplaintSender | None:
         stmt = select(ComplaintSender).where(ComplaintSender.complaint_id == complaint_id)

@@ -6,9 +6,9 @@ from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.models import Decision, DecisionCounter, PriorPenalty
+from shared.repository import Repository
 
 _counter = DecisionCounter.__table__.c
 # Statements of every decision, built once (values are parameters).
@@ -22,20 +22,9 @@ _PRIOR_PENALTY_DATES = select(PriorPenalty.decided_on).where(PriorPenalty.uscc =
 Row = TypeVar("Row", Decision, PriorPenalty)
 
 
-class DecisionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, row: Row) -> Row:
-        self.session.add(row)
-        await self.session.flush()
-        return row
-
+class DecisionRepository(Repository):
     async def get(self, decision_id: str, *, for_update: bool = False) -> Decision | None:
-        stmt = select(Decision).where(Decision.id == decision_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.by_id(Decision, decision_id, for_update=for_update)
 
     async def of_case(self, case_id: str) -> list[Decision]:
         stmt = select(Decision).where(Decision.case_id == case_id).order_by(Decision.id)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.coordination.models import CatalogueVersion
+from shared.repository import Repository
 
 
-class CatalogueRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CatalogueRepository(Repository):
     async def get(self, version: str) -> CatalogueVersion | None:
         return await self.session.get(CatalogueVersion, version)
 
